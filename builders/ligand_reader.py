@@ -1,0 +1,93 @@
+"""Read a PDBbind ligand with RDKit: mol2 first, then SDF, then SDF without sanitization.
+
+Atom names come from the mol2 file (PDBbind keeps PDB-style names such as ``O1B``). When the
+mol2 route fails, or its names are missing or not unique, every atom is named element + its
+1-based position in the file (``C1``, ``O2``, ``H23``): unique by construction (our choice).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from rdkit import Chem, RDLogger
+
+from .structure import Ligand
+
+RDLogger.DisableLog("rdApp.*")  # parse failures are reported as skip reasons instead
+
+
+class LigandParseError(ValueError):
+    """No route could read the ligand; the message lists why each route failed."""
+
+
+def _read_mol2(path: Path) -> Chem.Mol | None:
+    return Chem.MolFromMol2File(str(path), sanitize=True, removeHs=False)
+
+
+def _read_sdf(path: Path, sanitize: bool) -> Chem.Mol | None:
+    supplier = Chem.SDMolSupplier(str(path), sanitize=sanitize, removeHs=False)
+    mol = next(iter(supplier), None) if len(supplier) else None
+    if mol is not None and not sanitize:
+        mol.UpdatePropertyCache(strict=False)
+    return mol
+
+
+def _mol2_names(mol: Chem.Mol) -> list[str] | None:
+    names = [a.GetProp("_TriposAtomName").strip() if a.HasProp("_TriposAtomName") else "" for a in mol.GetAtoms()]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        return None
+    return names
+
+
+def _positional_names(mol: Chem.Mol) -> list[str]:
+    return [f"{atom.GetSymbol()}{atom.GetIdx() + 1}" for atom in mol.GetAtoms()]
+
+
+def ligand_from_mol(mol: Chem.Mol, names: list[str] | None, file_route: str) -> Ligand:
+    """Wrap an RDKit molecule with a 3-D conformer as a :class:`Ligand`."""
+    if mol.GetNumConformers() == 0:
+        raise LigandParseError("ligand has no coordinates")
+    if not any(a.GetAtomicNum() > 1 for a in mol.GetAtoms()):
+        raise LigandParseError("ligand has no heavy atom")
+    name_source = "mol2" if names is not None else "sdf"
+    bonds = [(b.GetBeginAtomIdx(), b.GetEndAtomIdx()) for b in mol.GetBonds()]
+    return Ligand(
+        names=np.array(names if names is not None else _positional_names(mol), dtype=object),
+        elements=np.array([a.GetSymbol() for a in mol.GetAtoms()], dtype=object),
+        coords=np.array(mol.GetConformer().GetPositions(), dtype=np.float64).reshape(-1, 3),
+        formal_charges=np.array([a.GetFormalCharge() for a in mol.GetAtoms()], dtype=np.int64),
+        bonds=np.array(bonds, dtype=np.int64).reshape(-1, 2),
+        bond_orders=np.array([b.GetBondTypeAsDouble() for b in mol.GetBonds()], dtype=np.float64),
+        mol=mol,
+        name_source=name_source,
+        file_route=file_route,
+    )
+
+
+def read_ligand(mol2_path: Path | None, sdf_path: Path | None) -> Ligand:
+    """Try each route in order; raise :class:`LigandParseError` naming every failure."""
+    failures = []
+    routes = []
+    if mol2_path is not None:
+        routes.append(("mol2", lambda: _read_mol2(mol2_path)))
+    if sdf_path is not None:
+        routes.append(("sdf", lambda: _read_sdf(sdf_path, sanitize=True)))
+        routes.append(("sdf-unsanitized", lambda: _read_sdf(sdf_path, sanitize=False)))
+    if not routes:
+        raise LigandParseError("no ligand file (.mol2 or .sdf)")
+    for route, read in routes:
+        try:
+            mol = read()
+        except (RuntimeError, ValueError, OSError) as error:
+            failures.append(f"{route}: {error}".strip())
+            continue
+        if mol is None:
+            failures.append(f"{route}: RDKit could not parse it")
+            continue
+        try:
+            names = _mol2_names(mol) if route == "mol2" else None
+            return ligand_from_mol(mol, names, route)
+        except LigandParseError as error:
+            failures.append(f"{route}: {error}")
+    raise LigandParseError("; ".join(failures))
