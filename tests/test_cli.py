@@ -1,0 +1,74 @@
+"""The command line through its real entry point (a subprocess running the console script)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+COMMANDS = ["inspect", "build", "validate", "verify", "evaluate", "render", "audit"]
+
+
+def run(*args):
+    exe = shutil.which("misi-bench")
+    command = [exe, *args] if exe else [sys.executable, "-m", "misi_bench.builders.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_has_help(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "usage: misi-bench " + command in result.stdout
+
+
+def test_missing_source_dir_is_one_line_exit_2(tmp_path):
+    result = run("inspect", "--source", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_source_dir_is_one_line_exit_2(tmp_path):
+    result = run("inspect", "--source", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no PDBbind entries" in result.stderr
+
+
+def test_bad_split_file_is_one_line_exit_2(tmp_path):
+    split_file = tmp_path / "s.json"
+    split_file.write_text('{"train": ["0xxx"]}')
+    result = run("inspect", "--sample", "--split-file", str(split_file))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "0xxx" in result.stderr
+
+
+def test_inspect_sample_json(sample_complexes, sample_dir):
+    result = run("inspect", "--sample", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["complexes"] == len(sample_complexes)
+    expected_splits = json.loads((sample_dir / "splits.json").read_text())
+    assert summary["per_split"] == {k: len(v) for k, v in sorted(expected_splits.items())}
+    assert summary["skipped"] == []
+    by_id = {row["pdb_id"]: row for row in summary["entries"]}
+    for complex_ in sample_complexes:
+        row = by_id[complex_.pdb_id]
+        assert row["pocket_atoms"] == complex_.pocket.n_atoms
+        assert row["residues"] == len(complex_.pocket.residues)
+
+
+def test_inspect_reports_skipped(tmp_path, sample_entries):
+    entry = sample_entries[0]
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    for path in folder.iterdir():
+        if "_ligand" in path.name:
+            path.write_text("not a molecule\n")
+    shutil.copytree(sample_entries[1].pocket.parent, tmp_path / sample_entries[1].pdb_id)
+    result = run("inspect", "--source", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"{entry.pdb_id}: ligand_unparsable" in result.stdout
+    assert "complexes: 1" in result.stdout

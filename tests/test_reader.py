@@ -1,0 +1,139 @@
+"""The PDBbind reader against counts taken independently from the raw files."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from rdkit import Chem
+
+from misi_bench.builders.pdbbind import SkippedEntry, find_entries, iter_complexes, load_complexes, read_entry
+
+SOLVENT = {"HOH", "WAT", "DOD"}
+
+
+def _raw_atom_lines(path):
+    """ATOM/HETATM lines of the first model, no water, first alternate location only."""
+    lines = []
+    for line in path.read_text().splitlines():
+        if line.startswith("ENDMDL"):
+            break
+        if line.startswith(("ATOM  ", "HETATM")) and line[17:20].strip() not in SOLVENT and line[16] in " A":
+            lines.append(line)
+    return lines
+
+
+def test_sample_has_at_least_eight_complexes_with_hydrogens_on_three(sample_complexes):
+    assert len(sample_complexes) >= 8
+    protonated = [c for c in sample_complexes if c.pocket.is_hydrogen.any() and c.ligand.is_hydrogen.any()]
+    assert len(protonated) >= 3
+
+
+def test_sample_ids_sorted_and_lower_case(sample_complexes):
+    ids = [c.pdb_id for c in sample_complexes]
+    assert ids == sorted(ids) and all(i == i.lower() and len(i) == 4 for i in ids)
+
+
+def test_pocket_counts_match_raw_file(sample_entries, sample_complexes):
+    for entry, complex_ in zip(sample_entries, sample_complexes):
+        lines = _raw_atom_lines(entry.pocket)
+        pocket = complex_.pocket
+        assert pocket.n_atoms == len(lines), entry.pdb_id
+        raw_h = sum(1 for l in lines if (l[76:78].strip() or l[12:16].strip()[0]) in ("H", "D"))
+        assert int(pocket.is_hydrogen.sum()) == raw_h, entry.pdb_id
+        raw_residues = {(l[21], l[22:26], l[26], l[17:20]) for l in lines}
+        assert len(pocket.residues) == len(raw_residues), entry.pdb_id
+        assert not set(pocket.res_names) & SOLVENT
+        assert sorted(i for r in pocket.residues for i in r.atom_indices) == list(range(pocket.n_atoms))
+
+
+def test_ligand_counts_and_unique_names(sample_entries, sample_complexes):
+    for entry, complex_ in zip(sample_entries, sample_complexes):
+        ligand = complex_.ligand
+        assert len(set(ligand.names)) == ligand.n_atoms, entry.pdb_id
+        reference = Chem.MolFromMolFile(str(entry.sdf), removeHs=False, sanitize=False) if entry.sdf else None
+        if reference is not None:
+            assert ligand.n_atoms == reference.GetNumAtoms(), entry.pdb_id
+        if entry.mol2 is not None:
+            assert ligand.name_source == "mol2"
+            mol2_names = []
+            block = entry.mol2.read_text().split("@<TRIPOS>ATOM")[1].split("@<TRIPOS>")[0]
+            mol2_names = [line.split()[1] for line in block.strip().splitlines()]
+            assert list(ligand.names) == mol2_names
+        else:
+            assert list(ligand.names) == [f"{e}{i + 1}" for i, e in enumerate(ligand.elements)]
+        assert np.allclose(ligand.coords, ligand.mol.GetConformer().GetPositions())
+
+
+def test_residue_colors_alternate_in_sequence_order(sample_complexes):
+    for complex_ in sample_complexes:
+        residues = complex_.pocket.residues
+        assert [r.color_index for r in residues] == [i % 2 for i in range(len(residues))]
+        first_atoms = [r.atom_indices[0] for r in residues]
+        assert first_atoms == sorted(first_atoms)
+
+
+def test_hydrogens_bond_to_exactly_one_heavy_atom(sample_complexes):
+    for complex_ in sample_complexes:
+        pocket = complex_.pocket
+        degree = np.bincount(pocket.bonds.ravel(), minlength=pocket.n_atoms)
+        assert (degree[pocket.is_hydrogen] == 1).all(), complex_.pdb_id
+
+
+def test_altloc_keeps_highest_occupancy_then_first(tmp_path, sample_entries):
+    entry = sample_entries[0]
+    lines = entry.pocket.read_text().splitlines()
+    atom_rows = [i for i, l in enumerate(lines) if l.startswith("ATOM  ")]
+    first, second = atom_rows[0], atom_rows[1]
+    def with_alt(line, alt, occupancy, dx):
+        x = float(line[30:38]) + dx
+        return f"{line[:16]}{alt}{line[17:30]}{x:8.3f}{line[38:54]}{occupancy:6.2f}{line[60:]}"
+    # atom 1: B has higher occupancy -> B kept; atom 2: equal occupancy -> first (A) kept
+    edited = list(lines)
+    edited[first] = with_alt(lines[first], "A", 0.40, 0.0) + "\n" + with_alt(lines[first], "B", 0.60, 1.5)
+    edited[second] = with_alt(lines[second], "A", 0.50, 0.0) + "\n" + with_alt(lines[second], "B", 0.50, 2.5)
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    (folder / entry.pocket.name).write_text("\n".join(edited) + "\n")
+    complex_ = read_entry(find_entries(tmp_path)[0])
+    original = read_entry(entry)
+    assert complex_.pocket.n_atoms == original.pocket.n_atoms
+    assert complex_.pocket.coords[0, 0] == pytest.approx(original.pocket.coords[0, 0] + 1.5)
+    assert complex_.pocket.coords[1, 0] == pytest.approx(original.pocket.coords[1, 0])
+
+
+def _copy_sample(sample_entries, tmp_path):
+    for entry in sample_entries:
+        shutil.copytree(entry.pocket.parent, tmp_path / entry.pocket.parent.name)
+    return tmp_path
+
+
+def test_bad_entries_are_skipped_with_reasons(tmp_path, sample_entries):
+    root = _copy_sample(sample_entries, tmp_path)
+    broken, empty = sample_entries[0], sample_entries[1]
+    for path in (root / broken.pdb_id).iterdir():
+        if "_ligand" in path.name:
+            path.write_text("this is not a molecule\n")
+    pocket = root / empty.pdb_id / empty.pocket.name
+    pocket.write_text("".join(l + "\n" for l in pocket.read_text().splitlines() if not l.startswith(("ATOM", "HETATM"))))
+    # a folder whose id has upper case letters is still found
+    (root / sample_entries[2].pdb_id).rename(root / sample_entries[2].pdb_id.upper())
+    complexes, skipped = load_complexes(root)
+    reasons = {s.pdb_id: s.reason for s in skipped}
+    assert reasons == {broken.pdb_id: "ligand_unparsable", empty.pdb_id: "empty_pocket"}
+    assert len(complexes) == len(sample_entries) - 2
+    assert sample_entries[2].pdb_id in {c.pdb_id for c in complexes}
+    skipped_detail = next(s for s in skipped if s.reason == "ligand_unparsable").detail
+    assert "sdf" in skipped_detail
+
+
+def test_mol2_failure_falls_back_to_sdf_names(tmp_path, sample_entries):
+    entry = next(e for e in sample_entries if e.mol2 is not None and e.sdf is not None)
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    (folder / entry.mol2.name).write_text("garbage\n")
+    complex_ = next(iter_complexes(tmp_path))
+    assert not isinstance(complex_, SkippedEntry)
+    assert complex_.ligand.file_route == "sdf" and complex_.ligand.name_source == "sdf"
+    assert list(complex_.ligand.names) == [f"{e}{i + 1}" for i, e in enumerate(complex_.ligand.elements)]
