@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import inspect_corpus
+from .build import BuildError
 from .pdbbind import SourceError, sample_corpus_dir
 from .splits import SplitFileError
 
@@ -51,10 +52,46 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _task_list(text: str) -> tuple[str, ...]:
+    from .tasks import TASKS
+
+    return tuple(TASKS) if text == "all" else tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildConfig, build
+
+    config = BuildConfig(
+        source=source_dir(args),
+        out=args.out,
+        tasks=_task_list(args.tasks),
+        splits=tuple(s.strip() for s in args.splits.split(",") if s.strip()),
+        seed=args.seed,
+        image_size=args.image_size,
+        split_file=_split_file(args),
+        limit=args.limit,
+        progress=not args.quiet,
+    )
+    manifest = build(config)
+    rows = sum(e["rows"] for per_split in manifest["configs"].values() for s, e in per_split.items() if s != "tiny")
+    print(f"wrote {rows} questions ({manifest['images']['distinct']} distinct images) "
+          f"for {sum(len(v) for v in manifest['complexes'].values())} complexes to {args.out}; "
+          f"skipped {len(manifest['skipped'])}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_folder
+
+    problems = validate_folder(args.out)
+    for problem in problems:
+        print(problem)
+    print(f"{args.out}: {'valid' if not problems else f'{len(problems)} problem(s)'}")
+    return 0 if not problems else 1
+
+
 # Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
 _PENDING = {
-    "build": ("build the benchmark dataset (Parquet shards, manifest, card)", 5),
-    "validate": ("re-validate a built folder against schema/ and its manifest", 5),
     "verify": ("check a build's shards against a manifest, byte for byte", 8),
     "evaluate": ("score model predictions with the paper's metrics", 7),
     "render": ("render one scene of one complex to a PNG", 3),
@@ -83,19 +120,36 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="print the summary as JSON")
     inspect.set_defaults(run=cmd_inspect)
 
+    build = commands.add_parser("build", help="build the benchmark dataset (Parquet shards, manifest, card)")
+    _add_source(build)
+    build.add_argument("--out", type=Path, required=True, help="output folder (Hub-ready)")
+    build.add_argument("--tasks", default="all", help="'all' or a comma-separated list of config names")
+    build.add_argument("--splits", default="train,test", help="comma-separated splits to build (tiny follows test)")
+    build.add_argument("--seed", type=int, default=0, help="global seed of every random draw (default 0)")
+    build.add_argument("--image-size", type=int, default=512, help="image width = height in pixels (default 512)")
+    build.add_argument("--split-file", type=Path, help='JSON {"train": [ids], "test": [ids]} overriding the hashed split')
+    build.add_argument("--limit", type=int, help="use only the first N entries (sorted ids)")
+    build.add_argument("--quiet", action="store_true", help="no progress bars")
+    build.set_defaults(run=cmd_build)
+
+    validate = commands.add_parser("validate", help="re-validate a built folder against schema/ and its manifest")
+    validate.add_argument("out", type=Path, metavar="OUT")
+    validate.set_defaults(run=cmd_validate)
+
     for name, (help_text, issue) in _PENDING.items():
         pending = commands.add_parser(name, help=f"{help_text} (not implemented yet: issue {issue})")
-        pending.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-        pending.set_defaults(run=_pending(name, issue))
+        pending.set_defaults(run=_pending(name, issue), pending=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "pending", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
-    except (CLIError, SourceError, SplitFileError) as error:
+    except (CLIError, SourceError, SplitFileError, BuildError) as error:
         print(f"misi-bench: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -1,0 +1,75 @@
+"""MiSI-Bench as a `datasets` builder: nine configs, splits train / test / tiny.
+
+Given ``data_dir`` = a PDBbind folder (or nothing, for the sample corpus bundled with
+misi-bench), it builds the config through the same pipeline as ``misi-bench build`` and yields its
+rows. Import the class (works on every `datasets` version)::
+
+    spec = importlib.util.spec_from_file_location("misi_bench_script", "MiSI-bench.py")
+    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+    builder = module.MisiBench(config_name="rotation", data_dir="/data/pdbbind/refined-set")
+    builder.download_and_prepare(); ds = builder.as_dataset()
+
+or, with `datasets` < 4 only, load it as a script: ``load_dataset("MiSI-bench.py", "rotation",
+data_dir=...)``. The published dataset folder holds Parquet and no script (see README).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import datasets
+import pyarrow.parquet as pq
+
+from misi_bench.builders import __version__
+from misi_bench.builders.build import BuildConfig, build
+from misi_bench.builders.features import task_features
+from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.tasks import ALL_CONFIGS, TASKS
+
+_DESCRIPTION = "MiSI-Bench: microscopic spatial intelligence questions on protein-ligand complexes (arXiv:2512.10867)."
+_SPLITS = {"train": datasets.Split.TRAIN, "test": datasets.Split.TEST, "tiny": "tiny"}
+
+
+@dataclass
+class MisiBenchConfig(datasets.BuilderConfig):
+    seed: int = 0
+    image_size: int = 512
+
+
+class MisiBench(datasets.GeneratorBasedBuilder):
+    BUILDER_CONFIG_CLASS = MisiBenchConfig
+    BUILDER_CONFIGS = [
+        MisiBenchConfig(name=name, version=datasets.Version(__version__.split("+")[0]), description=f"MiSI-Bench task {name}")
+        for name in ALL_CONFIGS
+    ]
+
+    def _require_task(self):
+        if self.config.name not in TASKS:
+            raise NotImplementedError(f"config '{self.config.name}' is not built yet by this version of misi-bench")
+        return self.config.name
+
+    def _info(self) -> datasets.DatasetInfo:
+        return datasets.DatasetInfo(description=_DESCRIPTION, features=task_features(self._require_task()),
+                                    citation="arXiv:2512.10867")
+
+    def _split_generators(self, dl_manager):
+        task = self._require_task()
+        source = Path(self.config.data_dir) if self.config.data_dir else sample_corpus_dir()
+        split_file = None if self.config.data_dir else sample_corpus_dir() / "splits.json"
+        out = Path(tempfile.mkdtemp(prefix="misi-bench-")) / "build"
+        manifest = build(BuildConfig(source=source, out=out, tasks=(task,), seed=self.config.seed,
+                                     image_size=self.config.image_size, split_file=split_file, progress=False))
+        per_split = manifest["configs"][task]
+        return [
+            datasets.SplitGenerator(name=_SPLITS[split], gen_kwargs={"paths": [out / s["path"] for s in entry["shards"]]})
+            for split, entry in per_split.items()
+        ]
+
+    def _generate_examples(self, paths):
+        for path in paths:
+            parquet = pq.ParquetFile(path)
+            for group in range(parquet.num_row_groups):
+                for row in parquet.read_row_group(group).to_pylist():
+                    yield row["id"], row

@@ -1,0 +1,57 @@
+"""`datasets` features of every config, derived from the JSON schemas in ``schema/``.
+
+The schemas are the single description of a row; the Arrow types follow from them: integer ->
+int32, number -> float64, boolean -> bool, string -> string, array -> list, object -> struct
+(properties in schema order).
+"""
+
+from __future__ import annotations
+
+import datasets
+
+from misi_bench import schema
+
+ListFeature = getattr(datasets, "List", datasets.Sequence)  # datasets >= 4 has List
+
+COMMON_COLUMNS = ("id", "task", "split", "pdb_id", "images", "image_roles", "question", "answer",
+                  "question_type", "options", "params")
+
+_SCALARS = {"integer": "int32", "number": "float64", "boolean": "bool", "string": "string"}
+
+
+def _resolve(node: dict) -> dict:
+    ref = node.get("$ref")
+    if not ref:
+        return node
+    file_name, _, pointer = ref.partition("#")
+    target = schema.load(file_name)
+    for part in [p for p in pointer.split("/") if p]:
+        target = target[part]
+    return _resolve(target)
+
+
+def feature_of(node: dict):
+    """The datasets feature for one JSON-schema node."""
+    node = _resolve(node)
+    kind = node.get("type")
+    if kind == "object":
+        return {name: feature_of(child) for name, child in node["properties"].items()}
+    if kind == "array":
+        return ListFeature(feature_of(node["items"]))
+    if kind in _SCALARS:
+        return datasets.Value(_SCALARS[kind])
+    raise ValueError(f"schema node without a supported type: {node}")
+
+
+def task_features(task: str) -> datasets.Features:
+    record = schema.load("record")
+    task_schema = schema.load(task)
+    features = {}
+    for column in COMMON_COLUMNS:
+        if column == "images":
+            features[column] = ListFeature(datasets.Image())
+        elif column == "params":
+            features[column] = feature_of(task_schema["properties"]["params"])
+        else:
+            features[column] = feature_of(record["properties"][column])
+    return datasets.Features(features)

@@ -1,0 +1,55 @@
+"""``manifest.json``: what a build is, byte-reproducibly (no paths, no timestamps).
+
+It holds the build parameters, library versions, a checksum of every input entry, the complexes
+per split, the skipped entries with reasons, image counts, and rows + sha256 of every shard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib.metadata import version
+from pathlib import Path
+
+from . import __version__
+
+MANIFEST_NAME = "manifest.json"
+SOFTWARE = ("datasets", "numpy", "pillow", "pyarrow", "rdkit")
+
+
+def make_manifest(config, stats, shards: dict) -> dict:
+    return {
+        "dataset": "MiSI-Bench",
+        "builder": {"name": "misi-bench", "version": __version__},
+        "software": {name: version(name) for name in SOFTWARE},
+        "parameters": {
+            "seed": config.seed,
+            "image_size": config.image_size,
+            "tasks": list(config.tasks),
+            "splits": list(config.splits),
+            "limit": config.limit,
+            "split_file": Path(config.split_file).name if config.split_file else None,
+        },
+        "inputs": dict(sorted(stats.input_checksums.items())),
+        "complexes": {split: sorted(ids) for split, ids in stats.complexes.items()},
+        "skipped": [s.to_dict() for s in sorted(stats.skipped, key=lambda s: s.pdb_id)],
+        "images": {"distinct": len(stats.image_digests), "slots": stats.image_slots},
+        "configs": {
+            task: {
+                split: {"rows": sum(s.rows for s in infos), "shards": [s.to_dict() for s in infos]}
+                for split, infos in per_split.items()
+            }
+            for task, per_split in shards.items()
+        },
+    }
+
+
+def write(out: Path, manifest: dict) -> None:
+    path = Path(out) / MANIFEST_NAME
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read(out: Path) -> dict:
+    return json.loads((Path(out) / MANIFEST_NAME).read_text(encoding="utf-8"))

@@ -1,0 +1,99 @@
+"""Assemble, validate and sub-sample dataset rows (shared by every task)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from misi_bench import schema
+
+from . import scenes
+from .features import task_features
+from .rng import question_rng
+from .tasks.base import ComplexContext, QuestionSpec, Task
+from .writer import ShardInfo, SplitWriter
+
+
+class RecordError(ValueError):
+    """A row that does not match its task's schema; the build stops (a bug, not bad input)."""
+
+
+def question_id(task: str, split: str, pdb_id: str, index: int) -> str:
+    return f"{task}-{split}-{pdb_id}-{index:03d}"
+
+
+def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: QuestionSpec,
+             image_size: int, renders: dict[str, bytes]) -> dict:
+    """A full row: images rendered (each distinct scene once per complex) and scenes in params."""
+    images, scene_texts = [], []
+    for _, scene in spec.images:
+        sized = scenes.with_size(scene, image_size)
+        key = scenes.to_json(sized)
+        if key not in renders:
+            renders[key] = scenes.render(ctx.complex, sized)
+        images.append(renders[key])
+        scene_texts.append(key)
+    return {
+        "id": question_id(task.name, split, ctx.pdb_id, index),
+        "task": task.name,
+        "split": split,
+        "pdb_id": ctx.pdb_id,
+        "images": images,
+        "image_roles": [role for role, _ in spec.images],
+        "question": spec.question,
+        "answer": spec.answer,
+        "question_type": task.question_type,
+        "options": list(spec.options),
+        "params": {**spec.params, "scenes": scene_texts},
+    }
+
+
+def json_form(row: dict) -> dict:
+    """The row as the schema describes it: each image given by its sha256."""
+    images = [img["bytes"] if isinstance(img, dict) else img for img in row["images"]]
+    return {**row, "images": [hashlib.sha256(png).hexdigest() for png in images]}
+
+
+def schema_errors(row: dict) -> list[str]:
+    form = json_form(row)
+    errors = [f"{'/'.join(map(str, e.absolute_path)) or '<row>'}: {e.message}"
+              for e in schema.validator(row["task"]).iter_errors(form)]
+    for number, png in enumerate(row["images"]):
+        data = png["bytes"] if isinstance(png, dict) else png
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            errors.append(f"images/{number}: not a PNG")
+    if len(row["image_roles"]) != len(row["images"]) or len(row["params"].get("scenes", [])) != len(row["images"]):
+        errors.append("images, image_roles and params/scenes differ in length")
+    return errors
+
+
+def validate(row: dict) -> None:
+    errors = schema_errors(row)
+    if errors:
+        raise RecordError(f"{row.get('id', '?')}: " + "; ".join(errors[:5]))
+
+
+def tiny_ids(test_ids: list[str], task: str, seed: int, count: int) -> list[str]:
+    """``count`` test ids drawn with a fixed seed (all when fewer), in their original order."""
+    if len(test_ids) <= count:
+        return list(test_ids)
+    rng = question_rng(seed, task, "tiny", "----", 0)
+    picked = sorted(int(i) for i in rng.choice(len(test_ids), size=count, replace=False))
+    return [test_ids[i] for i in picked]
+
+
+def write_tiny(out: Path, task: str, test_shards: list[ShardInfo], seed: int, count: int) -> list[ShardInfo]:
+    """The ``tiny`` split: a seeded sample of the test rows, copied with split = tiny."""
+    paths = [out / shard.path for shard in test_shards]
+    test_ids = [i for path in paths for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
+    chosen = set(tiny_ids(test_ids, task, seed, count))
+    writer = SplitWriter(out, task, "tiny", task_features(task))
+    for path in paths:
+        parquet = pq.ParquetFile(path)
+        for group in range(parquet.num_row_groups):
+            for row in parquet.read_row_group(group).to_pylist():
+                if row["id"] in chosen:
+                    writer.add({**row, "split": "tiny"}, encoded=True)
+    return writer.close()

@@ -1,0 +1,23 @@
+"""The shape shared by the three unit movement tasks (T1-T3): the complex's front, left and
+top views, then the front view after one command; the answer is that command."""
+
+from __future__ import annotations
+
+from .. import prompts, scenes
+from .base import QuestionSpec
+
+IMAGES = [
+    "the complex in the front view",
+    "the complex in the left view",
+    "the complex in the top view",
+    "the front view after one unknown command was applied to the scene of image 1",
+]
+
+
+def unit_question(command: str, task_sentence: str, answer_format: str, params: dict) -> QuestionSpec:
+    return QuestionSpec(
+        images=scenes.complex_views(("front", "left", "top")) + [("front_after", scenes.complex_after(command))],
+        question=prompts.question_text(IMAGES, task_sentence, answer_format),
+        answer=command,
+        params=params,
+    )

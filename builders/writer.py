@@ -1,0 +1,98 @@
+"""Parquet shards per config and split, written atomically.
+
+Rows are encoded with the config's `datasets` features (images embedded as bytes) and written in
+row groups of ``ROWS_PER_GROUP`` to a temporary file; a shard is renamed to its final
+``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole split is complete, so an interrupted
+build never leaves a shard that looks finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROWS_PER_GROUP = 100
+MAX_SHARD_BYTES = 400 * 1024 * 1024  # the Hub viewer wants shards well under ~500 MB
+
+
+@dataclass(frozen=True)
+class ShardInfo:
+    path: str  # relative to the output folder, POSIX separators
+    rows: int
+    bytes: int
+    sha256: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "rows": self.rows, "bytes": self.bytes, "sha256": self.sha256}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class SplitWriter:
+    """Streams the rows of one config/split into one or more Parquet shards."""
+
+    def __init__(self, out_dir: Path, config: str, split: str, features: datasets.Features):
+        self.out_dir = Path(out_dir)
+        self.folder = self.out_dir / "data" / config
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.split = split
+        self.features = features
+        self.schema = features.arrow_schema
+        self._pending: list[dict] = []
+        self._parts: list[tuple[Path, int]] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._rows_in_part = 0
+
+    def add(self, row: dict, encoded: bool = False) -> None:
+        """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
+        self._pending.append(row if encoded else self.features.encode_example(row))
+        if len(self._pending) >= ROWS_PER_GROUP:
+            self._flush()
+
+    def _open_part(self) -> None:
+        path = self.folder / f".{self.split}-{len(self._parts):05d}.parquet.tmp"
+        self._writer = pq.ParquetWriter(path, self.schema, compression="snappy", write_statistics=False)
+        self._parts.append((path, 0))
+        self._rows_in_part = 0
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        if self._writer is None:
+            self._open_part()
+        table = pa.Table.from_pylist(self._pending, schema=self.schema)
+        self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
+        self._rows_in_part += len(self._pending)
+        self._parts[-1] = (self._parts[-1][0], self._rows_in_part)
+        self._pending = []
+        if self._parts[-1][0].stat().st_size >= MAX_SHARD_BYTES:
+            self._writer.close()
+            self._writer = None
+
+    def close(self) -> list[ShardInfo]:
+        """Finish every shard and give each its final name; an empty split gets one empty shard."""
+        self._flush()
+        if self._writer is None and not self._parts:
+            self._open_part()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        shards = []
+        total = len(self._parts)
+        for number, (tmp_path, rows) in enumerate(self._parts):
+            final = self.folder / f"{self.split}-{number:05d}-of-{total:05d}.parquet"
+            os.replace(tmp_path, final)
+            shards.append(ShardInfo(final.relative_to(self.out_dir).as_posix(), rows, final.stat().st_size, file_sha256(final)))
+        return shards
