@@ -65,6 +65,7 @@ class MisiBench(datasets.GeneratorBasedBuilder):
         return [
             datasets.SplitGenerator(name=_SPLITS[split], gen_kwargs={"paths": [out / s["path"] for s in entry["shards"]]})
             for split, entry in per_split.items()
+            if entry["rows"]  # datasets cannot load an empty split
         ]
 
     def _generate_examples(self, paths):

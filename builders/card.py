@@ -26,7 +26,7 @@ SPLIT_ORDER = ("train", "test", "tiny")
 def card_data(manifest: dict) -> DatasetCardData:
     configs, infos = [], []
     for task, per_split in manifest["configs"].items():
-        splits = [s for s in SPLIT_ORDER if s in per_split]
+        splits = [s for s in SPLIT_ORDER if per_split.get(s, {}).get("rows")]
         configs.append({
             "config_name": task,
             "data_files": [{"split": s, "path": f"data/{task}/{s}-*.parquet"} for s in splits],

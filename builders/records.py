@@ -9,7 +9,8 @@ import pyarrow.parquet as pq
 
 from misi_bench import schema
 
-from . import scenes
+from misi_bench.renderers import render_png
+
 from .features import task_features
 from .rng import question_rng
 from .tasks.base import ComplexContext, QuestionSpec, Task
@@ -29,10 +30,10 @@ def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: Ques
     """A full row: images rendered (each distinct scene once per complex) and scenes in params."""
     images, scene_texts = [], []
     for _, scene in spec.images:
-        sized = scenes.with_size(scene, image_size)
-        key = scenes.to_json(sized)
+        sized = scene.replace(size=image_size)
+        key = sized.to_json()
         if key not in renders:
-            renders[key] = scenes.render(ctx.complex, sized)
+            renders[key] = render_png(ctx.complex, sized)
         images.append(renders[key])
         scene_texts.append(key)
     return {

@@ -82,10 +82,9 @@ class SplitWriter:
             self._writer = None
 
     def close(self) -> list[ShardInfo]:
-        """Finish every shard and give each its final name; an empty split gets one empty shard."""
+        """Finish every shard and give each its final name. An empty split writes no shard:
+        `datasets` cannot load a split whose files hold no rows, so the card leaves it out."""
         self._flush()
-        if self._writer is None and not self._parts:
-            self._open_part()
         if self._writer is not None:
             self._writer.close()
             self._writer = None

@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from misi_bench.builders import scenes
 from misi_bench.builders.build import BuildConfig, build
 from misi_bench.builders.hbonds import find_hbonds
 from misi_bench.builders.validate import validate_folder
+from misi_bench.renderers import Scene, render_png
 
 UNIT_TASKS = ("translation", "rotation", "zooming", "residue_ligand_interaction")
 SIZE = 160
@@ -101,10 +101,10 @@ def test_after_image_rerendered_from_params(built, by_id):
         command = {"translation": f"move {params.get('axis')} {params.get('distance')}",
                    "rotation": f"roll {params.get('axis')} {params.get('angle')}",
                    "zooming": f"move z {params.get('depth')}"}[task]
-        scene = scenes.with_size(scenes.complex_after(command), SIZE)
-        png = scenes.render(by_id[row["pdb_id"]], scene)
+        scene = Scene(show="complex", view="front", ops=command, size=SIZE)
+        png = render_png(by_id[row["pdb_id"]], scene)
         assert png == row["images"][3]["bytes"]
-        assert scenes.to_json(scene) == params["scenes"][3]
+        assert Scene.from_json(params["scenes"][3]) == scene
 
 
 def test_images_are_real_pngs_and_shared(built):
