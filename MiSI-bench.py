@@ -5,7 +5,8 @@ misi-bench), it builds the config through the same pipeline as ``misi-bench buil
 rows. Import the class (works on every `datasets` version)::
 
     spec = importlib.util.spec_from_file_location("misi_bench_script", "MiSI-bench.py")
-    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+    module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
     builder = module.MisiBench(config_name="rotation", data_dir="/data/pdbbind/refined-set")
     builder.download_and_prepare(); ds = builder.as_dataset()
 
@@ -16,7 +17,6 @@ data_dir=...)``. The published dataset folder holds Parquet and no script (see R
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
@@ -32,10 +32,14 @@ _DESCRIPTION = "MiSI-Bench: microscopic spatial intelligence questions on protei
 _SPLITS = {"train": datasets.Split.TRAIN, "test": datasets.Split.TEST, "tiny": "tiny"}
 
 
-@dataclass
 class MisiBenchConfig(datasets.BuilderConfig):
-    seed: int = 0
-    image_size: int = 512
+    """A task config plus the build's seed and image size (no dataclass decorator, so the class
+    also works when this file is executed without being registered in ``sys.modules``)."""
+
+    def __init__(self, *, seed: int = 0, image_size: int = 512, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.image_size = image_size
 
 
 class MisiBench(datasets.GeneratorBasedBuilder):

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from . import inspect_corpus
+from .baselines import add_baseline_arguments, run_baseline
+from .evaluation.runs import add_evaluate_arguments, run_evaluate
 from .build import BuildError
 from .pdbbind import SourceError, sample_corpus_dir
 from .splits import SplitFileError
@@ -93,11 +95,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
 _PENDING = {
     "verify": ("check a build's shards against a manifest, byte for byte", 8),
-    "evaluate": ("score model predictions with the paper's metrics", 7),
     "render": ("render one scene of one complex to a PNG", 3),
     "audit": ("answerability and shortcut report of a build", 9),
     "gallery": ("static HTML pages of sample questions", 9),
-    "baseline": ("write oracle/random/majority predictions", 7),
     "merge": ("combine --shard i/n builds into one folder", 8),
     "push": ("publish a build to the Hugging Face Hub", 8),
 }
@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="re-validate a built folder against schema/ and its manifest")
     validate.add_argument("out", type=Path, metavar="OUT")
     validate.set_defaults(run=cmd_validate)
+
+    evaluate = commands.add_parser("evaluate", help="score model predictions with the paper's metrics (JSON or Table-1 markdown)")
+    add_evaluate_arguments(evaluate)
+    evaluate.set_defaults(run=run_evaluate)
+    baseline = commands.add_parser("baseline", help="write oracle/random/majority predictions for a split")
+    add_baseline_arguments(baseline)
+    baseline.set_defaults(run=run_baseline)
 
     for name, (help_text, issue) in _PENDING.items():
         pending = commands.add_parser(name, help=f"{help_text} (not implemented yet: issue {issue})")

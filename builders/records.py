@@ -53,19 +53,25 @@ def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: Ques
 
 def json_form(row: dict) -> dict:
     """The row as the schema describes it: each image given by its sha256."""
-    images = [img["bytes"] if isinstance(img, dict) else img for img in row["images"]]
-    return {**row, "images": [hashlib.sha256(png).hexdigest() for png in images]}
+    if "images" not in row:
+        return dict(row)
+    return {**row, "images": [hashlib.sha256(_png_bytes(img)).hexdigest() for img in row["images"]]}
+
+
+def _png_bytes(image) -> bytes:
+    return image["bytes"] if isinstance(image, dict) else image
 
 
 def schema_errors(row: dict) -> list[str]:
     form = json_form(row)
     errors = [f"{'/'.join(map(str, e.absolute_path)) or '<row>'}: {e.message}"
               for e in schema.validator(row["task"]).iter_errors(form)]
-    for number, png in enumerate(row["images"]):
-        data = png["bytes"] if isinstance(png, dict) else png
-        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if errors:
+        return errors
+    for number, image in enumerate(row["images"]):
+        if not _png_bytes(image).startswith(b"\x89PNG\r\n\x1a\n"):
             errors.append(f"images/{number}: not a PNG")
-    if len(row["image_roles"]) != len(row["images"]) or len(row["params"].get("scenes", [])) != len(row["images"]):
+    if not len(row["image_roles"]) == len(row["images"]) == len(row["params"]["scenes"]):
         errors.append("images, image_roles and params/scenes differ in length")
     return errors
 

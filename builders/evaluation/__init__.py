@@ -30,11 +30,15 @@ from .parsing import (
     parse_truth,
 )
 from .report import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
+from .runs import (
+    RunError, add_evaluate_arguments, read_predictions, read_records, run_evaluate, write_predictions,
+)
 
 __all__ = [
     "COLUMNS", "DEFAULT_CONFIG", "NO", "TASKS",
     "Bond", "BondList", "Choice", "Command", "Docking", "Judgement", "MetricConfig",
-    "ParseError", "UnknownIdsError", "UnknownTaskError",
-    "column_average", "evaluate", "exact", "format_markdown", "judge",
-    "parse_prediction", "parse_truth", "score", "score_parsed",
+    "ParseError", "RunError", "UnknownIdsError", "UnknownTaskError",
+    "add_evaluate_arguments", "column_average", "evaluate", "exact", "format_markdown", "judge",
+    "parse_prediction", "parse_truth", "read_predictions", "read_records", "run_evaluate",
+    "score", "score_parsed", "write_predictions",
 ]

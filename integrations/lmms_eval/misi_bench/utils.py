@@ -1,0 +1,70 @@
+"""lmms-eval hooks for MiSI-Bench: images, prompt, target and per-question scores.
+
+Needs ``misi-bench`` installed next to lmms-eval (the scores come from
+``misi_bench.builders.evaluation``, the same code as ``misi-bench evaluate``). Per-question
+metrics are on the paper's 0-100 scale, so a task's ``mean`` equals the number that
+``misi-bench evaluate`` reports for it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Mapping, Sequence
+
+from PIL import Image
+
+from misi_bench.builders.evaluation import exact, score
+
+T4 = "residue_ligand_interaction"
+
+
+def _image(item: Any) -> Image.Image:
+    """A PIL image from a decoded `datasets` Image, an Arrow ``{"bytes": ...}`` dict or raw bytes."""
+    if isinstance(item, Image.Image):
+        return item.convert("RGB")
+    data = item.get("bytes") if isinstance(item, Mapping) else item
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"cannot read an image from {type(item).__name__}")
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB")
+
+
+def doc_to_visual(doc: Mapping) -> list[Image.Image]:
+    """The question's images, in the order the question numbers them."""
+    return [_image(item) for item in doc["images"]]
+
+
+def doc_to_text(doc: Mapping, lmms_eval_specific_kwargs: Mapping | None = None) -> str:
+    """The question text with optional ``pre_prompt`` / ``post_prompt`` from the task YAML."""
+    kwargs = lmms_eval_specific_kwargs or {}
+    pre, post = kwargs.get("pre_prompt", ""), kwargs.get("post_prompt", "")
+    return f"{pre}{doc['question']}{post}"
+
+
+def doc_to_target(doc: Mapping) -> str:
+    return doc["answer"]
+
+
+def process_results(doc: Mapping, results: Sequence[str]) -> dict[str, float | None]:
+    """Scores of the model's first reply: composite and exact match, 0-100.
+
+    For residue-ligand questions the composite is repeated under ``misi_composite_positive`` or
+    ``misi_composite_negative`` (None under the other), the paper's two T4 columns.
+    """
+    reply = results[0] if results else None
+    task = doc["task"]
+    scores: dict[str, float | None] = {
+        "misi_composite": 100.0 * score(task, reply, doc),
+        "misi_exact": 100.0 * exact(task, reply, doc),
+    }
+    if task == T4:
+        positive = doc["answer"].strip() != "No"
+        scores["misi_composite_positive"] = scores["misi_composite"] if positive else None
+        scores["misi_composite_negative"] = None if positive else scores["misi_composite"]
+    return scores
+
+
+def mean_of_present(values: Sequence[float | None]) -> float | None:
+    """Mean of the values that are not None (aggregation of the T4 subset metrics)."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None

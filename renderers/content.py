@@ -1,0 +1,157 @@
+"""What a scene shows: displayed atoms (hydrogens hidden), their colors, radii, bonds and labels.
+
+Pocket and ligand atoms are concatenated, pocket first; ``molecule`` (0 pocket, 1 ligand) and
+``index`` map each displayed atom back to the :class:`Complex` arrays. The ligand's coordinates
+are those after the scene's ``ligand_ops`` (docking), applied in the scene axes (= the front
+view's screen axes), rolls about the ligand's own bounding-box center.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import style
+from .camera import apply_operation, bounds
+from .scene import Scene, SceneError
+
+POCKET, LIGAND = 0, 1
+
+
+@dataclass
+class Label:
+    text: str
+    anchor: np.ndarray  # scene coordinates (Å)
+    offset: tuple[float, float, float]  # camera axes (Å), lower-left corner of the text box
+
+
+@dataclass
+class Displayed:
+    coords: np.ndarray  # (n, 3) scene coordinates
+    radii: np.ndarray  # (n,)
+    colors: np.ndarray  # (n, 3) float 0..1
+    molecule: np.ndarray  # (n,) 0 pocket / 1 ligand
+    index: np.ndarray  # (n,) atom index within its molecule
+    bonds: np.ndarray  # (m, 2) indices into the displayed atoms
+    labels: list[Label]
+
+
+def ligand_coords(complex_, scene: Scene) -> np.ndarray:
+    """All ligand atom coordinates (hydrogens included) after ``scene.ligand_ops``."""
+    ligand = complex_.ligand
+    coords = np.asarray(ligand.coords, dtype=np.float64)
+    if not scene.ligand_ops:
+        return coords
+    heavy = ~ligand.is_hydrogen
+    radii = _radii(ligand.elements, ligand.bonds, heavy)
+    for op in scene.ligand_ops:
+        low, high = bounds(coords[heavy], radii[heavy])
+        coords = apply_operation(coords, op, (low + high) / 2)
+    return coords
+
+
+def _element_colors(elements: np.ndarray) -> np.ndarray:
+    """(n, 3) float RGB 0..255 from the element table."""
+    if len(elements) == 0:
+        return np.zeros((0, 3))
+    unique, inverse = np.unique(elements.astype(str), return_inverse=True)
+    table = np.array([style.element_color(str(e)) for e in unique], dtype=np.float64)
+    return table[inverse.reshape(-1)]
+
+
+def _residue(complex_, key: tuple[str, int, str]):
+    for residue in complex_.pocket.residues:
+        if residue.key == key:
+            return residue
+    chain, number, icode = key
+    raise SceneError(f"{complex_.pdb_id}: no pocket residue {chain}:{number}{icode}")
+
+
+def _radii(elements: np.ndarray, bonds: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """Stick radius, or the ion sphere radius for displayed atoms without a displayed bond."""
+    radii = np.full(len(elements), style.STICK_RADIUS)
+    bonds = np.asarray(bonds, dtype=np.int64).reshape(-1, 2)
+    bonded = np.zeros(len(elements), dtype=bool)
+    live = bonds[shown[bonds[:, 0]] & shown[bonds[:, 1]]] if len(bonds) else bonds
+    bonded[live.ravel()] = True
+    for i in np.flatnonzero(~bonded):
+        radii[i] = style.ION_RADII.get(str(elements[i]), style.STICK_RADIUS)
+    return radii
+
+
+def atom_masks(complex_, content: str, residue_key=None) -> tuple[np.ndarray, np.ndarray]:
+    """(pocket mask, ligand mask) of the atoms of ``content``, hydrogens excluded."""
+    pocket, ligand = complex_.pocket, complex_.ligand
+    p_mask = np.zeros(pocket.n_atoms, dtype=bool)
+    l_mask = np.zeros(ligand.n_atoms, dtype=bool)
+    if content in ("complex", "pocket"):
+        p_mask[:] = True
+    elif content == "residue":
+        p_mask[list(_residue(complex_, residue_key).atom_indices)] = True
+    if content in ("complex", "ligand", "residue"):
+        l_mask[:] = True
+    return p_mask & ~pocket.is_hydrogen, l_mask & ~ligand.is_hydrogen
+
+
+def fit_atoms(complex_, scene: Scene, shown: Displayed | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates and radii of the atoms the camera is fitted to (``shown`` is reused when the
+    scene fits to what it shows)."""
+    if shown is None or scene.fit_content != scene.show:
+        shown = displayed(complex_, scene, content=scene.fit_content, with_labels=False)
+    return shown.coords, shown.radii
+
+
+def displayed(complex_, scene: Scene, content: str | None = None, with_labels: bool = True) -> Displayed:
+    """The displayed atoms of ``content`` (default ``scene.show``), styled."""
+    content = content or scene.show
+    pocket, ligand = complex_.pocket, complex_.ligand
+    p_mask, l_mask = atom_masks(complex_, content, scene.residue)
+    p_idx, l_idx = np.flatnonzero(p_mask), np.flatnonzero(l_mask)
+    l_coords = ligand_coords(complex_, scene)
+
+    p_radii = _radii(pocket.elements, pocket.bonds, p_mask)[p_idx]
+    l_radii = _radii(ligand.elements, ligand.bonds, l_mask)[l_idx]
+
+    p_colors = _element_colors(pocket.elements[p_idx])
+    carbon = pocket.elements[p_idx] == "C"
+    if carbon.any():
+        shade = np.array([r.color_index for r in pocket.residues], dtype=np.int64)[pocket.residue_index[p_idx][carbon]]
+        p_colors[carbon] = np.array(style.POCKET_CARBONS, dtype=np.float64)[shade]
+    l_colors = _element_colors(ligand.elements[l_idx])
+    l_colors[ligand.elements[l_idx] == "C"] = style.LIGAND_CARBON
+
+    def local_bonds(all_bonds, mask, idx, shift):
+        all_bonds = np.asarray(all_bonds, dtype=np.int64).reshape(-1, 2)
+        keep = mask[all_bonds[:, 0]] & mask[all_bonds[:, 1]] if len(all_bonds) else np.zeros(0, bool)
+        remap = np.full(len(mask), -1, dtype=np.int64)
+        remap[idx] = np.arange(len(idx)) + shift
+        return remap[all_bonds[keep]]
+
+    labels: list[Label] = []
+    if with_labels and scene.labels:
+        if content in ("complex", "pocket") and len(pocket.residues):
+            # shown while any atom is displayed; anchored at the mean of all its atoms (H included)
+            n_res = len(pocket.residues)
+            counts = np.bincount(pocket.residue_index, minlength=n_res)
+            centers = np.stack([np.bincount(pocket.residue_index, weights=pocket.coords[:, k], minlength=n_res)
+                                for k in range(3)], axis=1) / np.maximum(counts, 1)[:, None]
+            any_shown = np.bincount(pocket.residue_index[p_idx], minlength=n_res) > 0
+            labels.extend(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET)
+                          for k in np.flatnonzero(any_shown))
+        elif content == "residue":
+            for i in p_idx:
+                labels.append(Label(str(pocket.names[i]) or str(pocket.res_numbers[i]), pocket.coords[i], style.ATOM_LABEL_OFFSET))
+        for i in l_idx:
+            labels.append(Label(str(ligand.names[i]), l_coords[i], style.ATOM_LABEL_OFFSET))
+
+    return Displayed(
+        coords=np.concatenate([pocket.coords[p_idx], l_coords[l_idx]]).reshape(-1, 3).astype(np.float64),
+        radii=np.concatenate([p_radii, l_radii]),
+        colors=np.concatenate([p_colors, l_colors]).reshape(-1, 3) / 255.0,
+        molecule=np.concatenate([np.full(len(p_idx), POCKET), np.full(len(l_idx), LIGAND)]).astype(np.int8),
+        index=np.concatenate([p_idx, l_idx]).astype(np.int64),
+        bonds=np.concatenate([local_bonds(pocket.bonds, p_mask, p_idx, 0),
+                              local_bonds(ligand.bonds, l_mask, l_idx, len(p_idx))]).reshape(-1, 2),
+        labels=labels,
+    )

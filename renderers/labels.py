@@ -1,0 +1,85 @@
+"""Labels: white text drawn on top of the image, sized with depth, from a bundled font.
+
+Placement follows ChimeraX (scene-conventions §7): the text box's lower-left corner sits at the
+anchor plus an offset in camera axes (atom labels: 0.4 Å right, 0.5 Å toward the viewer;
+residue labels: at the mean of all the residue's atoms), labels are never hidden by atoms, later
+labels overwrite earlier ones, and they are depth-cued like atoms.
+
+**Size (our choice).** ChimeraX's labels are 0.7 Å tall 3-D rectangles: at the fitted distance
+of a PDBbind pocket (~80 Å) and 512 px that is ~8 px per line and ~5 px capitals, which is not
+readable. We keep the perspective scaling but make the font's em size ``style.LABEL_HEIGHT``
+= 1.1 Å at the anchor's depth (≈1.7× ChimeraX's), with a floor of ``style.LABEL_MIN_PX`` = 11 px
+and a ceiling of ``style.LABEL_MAX_PX`` = 40 px, both given for 512 px images and scaled with
+the image size. Font: DejaVu Sans (``fonts/DejaVuSans.ttf``, Bitstream Vera license, see
+``fonts/README.md``), never a system font, so the text raster is the same on every machine with
+the same Pillow/FreeType.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from . import style
+from .camera import Camera, pixel_size
+
+FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
+
+
+@lru_cache(maxsize=128)
+def font(size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_PATH), size_px, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=50_000)
+def text_mask(text: str, size_px: int) -> Image.Image:
+    """Coverage mask ("L" image) of ``text``; its bottom edge is the text box's bottom
+    (baseline + descent) and its left edge the pen origin."""
+    face = font(size_px)
+    ascent, descent = face.getmetrics()
+    right = face.getbbox(text)[2]
+    canvas = Image.new("L", (max(1, int(right) + 1), ascent + descent), 0)
+    ImageDraw.Draw(canvas).text((0, 0), text, fill=255, font=face)
+    return canvas
+
+
+def label_size_px(depth: float, image_width: int) -> int:
+    """Font em size in pixels for a label whose anchor is ``depth`` Å from the eye."""
+    scale = image_width / 512.0
+    px = style.LABEL_HEIGHT / pixel_size(depth, image_width)
+    return int(round(min(max(px, style.LABEL_MIN_PX * scale), style.LABEL_MAX_PX * scale)))
+
+
+def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: float) -> np.ndarray:
+    """``image`` (H, W, 3 uint8) with ``labels`` (content.Label) blended on top, in order.
+
+    Each label is the label color times its depth-cue factor, alpha-blended through the glyph
+    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
+    if not labels:
+        return image
+    height, width = image.shape[:2]
+    anchors = camera.to_camera(np.array([label.anchor for label in labels]).reshape(-1, 3))
+    anchors = anchors + np.array([label.offset for label in labels], dtype=np.float64)
+    depths = -anchors[:, 2]
+    start = near + style.DEPTH_CUE_START * (far - near)
+    end = near + style.DEPTH_CUE_END * (far - near)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cues = np.clip((end - depths) / max(end - start, 1e-9), 0.0, 1.0)
+        f = (width / 2) / np.tan(np.radians(style.FIELD_OF_VIEW / 2))
+        us = np.floor(width / 2 + anchors[:, 0] * f / depths)
+        vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
+    canvas = Image.fromarray(image, "RGB")
+    for label, depth, cue, u, v in zip(labels, depths, cues, us, vs):
+        if depth <= near or cue <= 0.0 or not label.text or not (-4 * width < u < 5 * width and -4 * height < v < 5 * height):
+            continue
+        mask = text_mask(label.text, label_size_px(float(depth), width))
+        x0, y1 = int(u), int(v)  # lower-left corner
+        if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
+            continue
+        level = int(np.floor(255.0 * cue + 0.5))
+        color = tuple(int(c * level // 255) for c in style.LABEL_COLOR)
+        canvas.paste(color, (x0, y1 - mask.height, x0 + mask.width, y1), mask)
+    return np.asarray(canvas)

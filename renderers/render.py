@@ -1,0 +1,93 @@
+"""Scene → camera → frame → PNG: the functions the dataset pipeline and the CLI call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import style
+from .camera import Camera, bounds
+from .content import Displayed, displayed, fit_atoms, ligand_coords
+from .labels import draw_labels
+from .png import encode_png, to_uint8
+from .raster import Frame, rasterize
+from .scene import Scene
+
+
+def camera_for(complex_, scene: Scene, shown: Displayed | None = None) -> Camera:
+    """The scene's camera: fitted to ``scene.fit_content`` in the front view, then the view's
+    roll and ``scene.ops`` about the fitted box center."""
+    coords, radii = fit_atoms(complex_, scene, shown)
+    low, high = bounds(coords, radii)
+    return Camera.fitted(low, high, scene.size).after(scene.camera_ops)
+
+
+@dataclass
+class CameraCoords:
+    """Camera-frame coordinates (Å; x right, y up, z toward the viewer) of *all* atoms of the
+    complex, hydrogens included, indexed like ``complex.pocket`` / ``complex.ligand`` (the ligand
+    after the scene's ``ligand_ops``), whatever the scene shows."""
+
+    pocket: np.ndarray
+    ligand: np.ndarray
+    camera: Camera
+
+    def pixels(self, which: str = "ligand") -> np.ndarray:
+        """Continuous pixel coordinates (u from left, v from top) of ``pocket`` or ``ligand``."""
+        return self.camera.project(getattr(self, which))
+
+
+def camera_coords(complex_, scene: Scene) -> CameraCoords:
+    camera = camera_for(complex_, scene)
+    return CameraCoords(camera.to_camera(complex_.pocket.coords), camera.to_camera(ligand_coords(complex_, scene)), camera)
+
+
+def near_far(shown: Displayed, camera: Camera) -> tuple[float, float]:
+    """ChimeraX's per-frame near/far planes from the bounds of what is displayed (§1)."""
+    low, high = bounds(shown.coords, shown.radii)
+    center = camera.to_camera(((low + high) / 2)[None])[0]
+    d = -center[2]
+    r = 1.01 * float(np.linalg.norm(high - low)) / 2
+    near, far = d - r, d + r
+    near = max(near, 0.001 * (far - near))
+    if far <= near:
+        far = 2 * near
+    return near, far
+
+
+@dataclass
+class Render:
+    """Everything one render produced (for tests and calibration): the supersampled frame,
+    the final (H, W, 3) uint8 image, the camera, what was displayed, near/far."""
+
+    frame: Frame
+    image: np.ndarray
+    camera: Camera
+    shown: Displayed
+    near: float
+    far: float
+    supersample: int
+
+
+def render(complex_, scene: Scene, supersample: int = style.SUPERSAMPLE) -> Render:
+    shown = displayed(complex_, scene)
+    camera = camera_for(complex_, scene, shown)
+    near, far = near_far(shown, camera)
+    points = camera.to_camera(shown.coords)
+    frame = rasterize(points, shown.radii, shown.colors, shown.bonds, scene.size * supersample,
+                      scene.size * supersample, near, far)
+    image = to_uint8(frame.downsampled(supersample))
+    if scene.labels:
+        image = draw_labels(image, shown.labels, camera, near, far)
+    return Render(frame, image, camera, shown, near, far, supersample)
+
+
+def render_array(complex_, scene: Scene) -> np.ndarray:
+    """The scene as an (H, W, 3) uint8 RGB array."""
+    return render(complex_, scene).image
+
+
+def render_png(complex_, scene: Scene) -> bytes:
+    """The scene as deterministic PNG bytes."""
+    return encode_png(render_array(complex_, scene))
