@@ -11,13 +11,14 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tqdm import tqdm
 
 from . import card, manifest, records
 from .features import task_features
-from .pdbbind import SkippedEntry, iter_complexes
+from .pdbbind import SkippedEntry, iter_complexes, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
 from .splits import SPLITS, assign_splits
 from .tasks import TASKS
@@ -116,6 +117,8 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
     }
     stats = BuildStats()
     wanted = {i for i in ids if splits.get(i) in config.splits}
+    split_ids = {split: tuple(sorted(i for i in wanted if splits[i] == split)) for split in config.splits}
+    load = _partner_loader(entries)
     items = iter_complexes(config.source, wanted)
     for item in tqdm(items, total=len(wanted), desc="complexes", unit="complex", disable=not config.progress):
         entry = entries[item.pdb_id]
@@ -125,7 +128,8 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
             continue
         split = splits[item.pdb_id]
         stats.complexes[split].append(item.pdb_id)
-        _questions_of_complex(config, ComplexContext(item), split, writers, stats)
+        ctx = ComplexContext(item, image_size=config.image_size, split_ids=split_ids[split], load=load)
+        _questions_of_complex(config, ctx, split, writers, stats)
     shards = {task: {} for task in config.tasks}
     for (task, split), writer in writers.items():
         shards[task][split] = writer.close()
@@ -138,16 +142,26 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
     return manifest_data
 
 
+def _partner_loader(entries: dict):
+    """Read other complexes on demand (tasks that pair complexes); a few stay cached."""
+
+    @lru_cache(maxsize=8)
+    def load(pdb_id: str):
+        item = read_entry(entries[pdb_id])
+        return None if isinstance(item, SkippedEntry) else item
+
+    return load
+
+
 def _questions_of_complex(config: BuildConfig, ctx: ComplexContext, split: str, writers: dict, stats: BuildStats) -> None:
-    renders: dict[str, bytes] = {}  # scene JSON -> PNG, shared by the complex's questions
     for task_name in config.tasks:
         task = TASKS[task_name]
         complex_rng = question_rng(config.seed, task_name, split, ctx.pdb_id, COMPLEX_LEVEL)
         for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
             rng = question_rng(config.seed, task_name, split, ctx.pdb_id, index)
             spec = task.make(ctx, slot, rng)
-            row = records.assemble(task, ctx, split, index, spec, config.image_size, renders)
+            row = records.assemble(task, ctx, split, index, spec)
             records.validate(row)
             writers[(task_name, split)].add(row)
             stats.image_slots += len(row["images"])
-    stats.image_digests.update(hashlib.sha256(png).hexdigest() for png in renders.values())
+    stats.image_digests.update(hashlib.sha256(png).hexdigest() for png in ctx.renders.values())

@@ -9,8 +9,6 @@ import pyarrow.parquet as pq
 
 from misi_bench import schema
 
-from misi_bench.renderers import render_png
-
 from .features import task_features
 from .rng import question_rng
 from .tasks.base import ComplexContext, QuestionSpec, Task
@@ -25,29 +23,20 @@ def question_id(task: str, split: str, pdb_id: str, index: int) -> str:
     return f"{task}-{split}-{pdb_id}-{index:03d}"
 
 
-def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: QuestionSpec,
-             image_size: int, renders: dict[str, bytes]) -> dict:
-    """A full row: images rendered (each distinct scene once per complex) and scenes in params."""
-    images, scene_texts = [], []
-    for _, scene in spec.images:
-        sized = scene.replace(size=image_size)
-        key = sized.to_json()
-        if key not in renders:
-            renders[key] = render_png(ctx.complex, sized)
-        images.append(renders[key])
-        scene_texts.append(key)
+def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: QuestionSpec) -> dict:
+    """A full row: images rendered through the context's cache, scenes recorded in params."""
     return {
         "id": question_id(task.name, split, ctx.pdb_id, index),
         "task": task.name,
         "split": split,
         "pdb_id": ctx.pdb_id,
-        "images": images,
-        "image_roles": [role for role, _ in spec.images],
+        "images": [ctx.render(image.scene, image.complex) for image in spec.images],
+        "image_roles": [image.role for image in spec.images],
         "question": spec.question,
         "answer": spec.answer,
         "question_type": task.question_type,
         "options": list(spec.options),
-        "params": {**spec.params, "scenes": scene_texts},
+        "params": {**spec.params, "scenes": [ctx.sized(image.scene).to_json() for image in spec.images]},
     }
 
 

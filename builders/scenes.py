@@ -9,6 +9,7 @@ from __future__ import annotations
 from misi_bench.renderers import Operation, Scene
 
 from .structure import Residue
+from .tasks.base import ImageSpec
 
 
 def command(kind: str, axis: str, amount: int) -> str:
@@ -16,9 +17,9 @@ def command(kind: str, axis: str, amount: int) -> str:
     return str(Operation(kind, axis, amount))
 
 
-def complex_views(views: tuple[str, ...]) -> list[tuple[str, Scene]]:
-    """(role, scene) of the whole complex in each named view."""
-    return [(view, Scene(show="complex", view=view)) for view in views]
+def complex_views(views: tuple[str, ...], prefix: str = "") -> list[ImageSpec]:
+    """The whole complex in each named view (roles ``prefix + view``)."""
+    return [ImageSpec(prefix + view, Scene(show="complex", view=view)) for view in views]
 
 
 def complex_after(commands: str) -> Scene:
@@ -26,6 +27,6 @@ def complex_after(commands: str) -> Scene:
     return Scene(show="complex", ops=commands)
 
 
-def residue_views(residue: Residue, views: tuple[str, ...]) -> list[tuple[str, Scene]]:
-    """(role, scene) of one residue + the ligand in each named view."""
-    return [(view, Scene(show="residue", residue=residue.key, view=view)) for view in views]
+def residue_views(residue: Residue, views: tuple[str, ...]) -> list[ImageSpec]:
+    """One residue + the ligand in each named view."""
+    return [ImageSpec(view, Scene(show="residue", residue=residue.key, view=view)) for view in views]

@@ -111,7 +111,8 @@ class Operations:
         return Operations(self.items + Operations.parse(other).items)
 
     def inverse(self) -> Operations:
-        """Undoes this sequence when the center of rotation does not move (reverse order, negated)."""
+        """Reverse order, negated amounts: undoes the sequence (the center of rotation travels with
+        the model under ``move``, so this is exact for camera operations)."""
         return Operations(tuple(op.inverse() for op in reversed(self.items)))
 
     def __iter__(self) -> Iterator[Operation]:

@@ -247,10 +247,16 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
 
     # --- candidate fragments, nearest hit per pixel ---------------------------------------------
     def disc(centers, r):
-        """Projected center and a radius bounding the projected sphere (perspective ellipses
-        are at most ~7 % longer than r·f/D inside a 30° field; 1.1 and the r in D − r cover it)."""
+        """Projected center and a radius bounding the projected sphere. A sphere seen at angle θ
+        off the view axis subtends a cone of half-angle α = asin(r / distance); its image reaches
+        at most f·(tan(θ + α) − tan θ) from the projected center (the radial far side)."""
         dep = -centers[:, 2]
-        return width / 2 + centers[:, 0] * f / dep, height / 2 - centers[:, 1] * f / dep, 1.1 * r * f / (dep - r)
+        off = np.sqrt(centers[:, 0] ** 2 + centers[:, 1] ** 2)
+        theta = np.arctan2(off, dep)
+        alpha = np.arcsin(np.minimum(r / np.sqrt(off ** 2 + dep ** 2), 1.0))
+        reach = np.tan(np.minimum(theta + alpha, np.radians(89.0))) - off / dep
+        return (width / 2 + centers[:, 0] * f / dep, height / 2 - centers[:, 1] * f / dep,
+                1.01 * f * reach + 0.25)  # margin: float32 ray tests graze a hair wider
 
     su, sv, srho = disc(spheres.c, spheres.r)
     s_frags = _capsule_fragments(su, sv, su, sv, srho, width, height, band=False)

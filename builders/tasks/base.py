@@ -11,24 +11,67 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+
+from misi_bench.renderers import Scene, render_png
 
 from ..structure import Complex
 
 SPLIT_COUNTS = ("train", "test")
 
 
+class ImageSpec(NamedTuple):
+    """One image of a question: its role, its scene, and the complex it shows when that is not
+    the question's own complex (the target complex of translation-rotation)."""
+
+    role: str
+    scene: Scene
+    complex: Complex | None = None
+
+
+class PartnerError(LookupError):
+    """No other readable complex in the split to pair with."""
+
+
 @dataclass
 class ComplexContext:
-    """A complex plus annotations computed once and shared by all its questions."""
+    """A complex plus what its questions share: annotations computed once, the build's image
+    size, a render cache, and the other complexes of its split (for tasks that pair complexes)."""
 
     complex: Complex
+    image_size: int = 512
+    split_ids: tuple[str, ...] = ()  # sorted ids of the complex's split, itself included
+    load: Callable[[str], Complex | None] = lambda pdb_id: None
+    renders: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     @property
     def pdb_id(self) -> str:
         return self.complex.pdb_id
+
+    def sized(self, scene: Scene) -> Scene:
+        return scene.replace(size=self.image_size)
+
+    def render(self, scene: Scene, complex_: Complex | None = None) -> bytes:
+        """PNG of ``scene`` at the build's size, rendered once per (complex, scene)."""
+        target = complex_ or self.complex
+        sized = self.sized(scene)
+        key = (target.pdb_id, sized.to_json())
+        if key not in self.renders:
+            self.renders[key] = render_png(target, sized)
+        return self.renders[key]
+
+    def partner(self, rng: np.random.Generator) -> Complex:
+        """A different complex of the same split, uniform over the sorted id list; unreadable
+        candidates are passed over in the order the generator draws them."""
+        candidates = [i for i in self.split_ids if i != self.pdb_id]
+        while candidates:
+            pdb_id = candidates.pop(int(rng.integers(len(candidates))))
+            partner = self.load(pdb_id)
+            if partner is not None:
+                return partner
+        raise PartnerError(f"{self.pdb_id}: no other readable complex in its split")
 
     @cached_property
     def hbonds(self) -> list:
@@ -39,7 +82,7 @@ class ComplexContext:
 
 @dataclass
 class QuestionSpec:
-    images: list[tuple[str, Any]]  # (role, renderer scene) in question order
+    images: list[ImageSpec]  # in question order
     question: str
     answer: str
     params: dict  # every draw; the shared layer adds the scenes

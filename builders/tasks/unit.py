@@ -4,7 +4,7 @@ top views, then the front view after one command; the answer is that command."""
 from __future__ import annotations
 
 from .. import prompts, scenes
-from .base import QuestionSpec
+from .base import ImageSpec, QuestionSpec
 
 IMAGES = [
     "the complex in the front view",
@@ -16,7 +16,7 @@ IMAGES = [
 
 def unit_question(command: str, task_sentence: str, answer_format: str, params: dict) -> QuestionSpec:
     return QuestionSpec(
-        images=scenes.complex_views(("front", "left", "top")) + [("front_after", scenes.complex_after(command))],
+        images=scenes.complex_views(("front", "left", "top")) + [ImageSpec("front_after", scenes.complex_after(command))],
         question=prompts.question_text(IMAGES, task_sentence, answer_format),
         answer=command,
         params=params,

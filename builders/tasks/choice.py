@@ -1,0 +1,28 @@
+"""Multiple-choice mechanics shared by the tasks with options A-D."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+LETTERS = ("A", "B", "C", "D")
+
+
+def place_correct(rng: np.random.Generator, correct, decoys: list) -> tuple[list, str]:
+    """Options with the correct one at a uniformly drawn letter, decoys in their given order."""
+    if len(decoys) != len(LETTERS) - 1:
+        raise ValueError(f"need {len(LETTERS) - 1} decoys, got {len(decoys)}")
+    position = int(rng.integers(len(LETTERS)))
+    options = list(decoys)
+    options.insert(position, correct)
+    return options, LETTERS[position]
+
+
+def pixel_difference(png_a: bytes, png_b: bytes) -> float:
+    """Mean absolute difference of two same-size PNGs over all pixels and channels, 0..255."""
+    with Image.open(io.BytesIO(png_a)) as a, Image.open(io.BytesIO(png_b)) as b:
+        first = np.asarray(a.convert("RGB"), dtype=np.int16)
+        second = np.asarray(b.convert("RGB"), dtype=np.int16)
+    return float(np.abs(first - second).mean())
