@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -92,10 +93,53 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+_RESIDUE = re.compile(r"^([A-Za-z0-9]{1,4}):(-?\d+)([A-Za-z]?)(?::([A-Za-z0-9]))?$")
+
+
+def _residue_key(text: str, complex_) -> tuple[str, int, str]:
+    """``ARG:45:A`` = name:number[insertion code][:chain]; the chain may be left out when unambiguous."""
+    match = _RESIDUE.match(text)
+    if not match:
+        raise CLIError(f"--residue must look like ARG:45:A, got {text!r}")
+    name, number, icode, chain = match.group(1).upper(), int(match.group(2)), match.group(3).upper(), match.group(4)
+    found = [r for r in complex_.pocket.residues
+             if (r.name, r.number, r.icode) == (name, number, icode) and chain in (None, r.chain)]
+    if len(found) != 1:
+        raise CLIError(f"{complex_.pdb_id} has {'no' if not found else 'more than one'} pocket residue {text}")
+    return found[0].key
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from misi_bench.renderers import Operations, OperationSyntaxError, Scene, SceneError, render_png
+
+    from .pdbbind import SkippedEntry, iter_complexes
+
+    pdb_id = args.pdb_id.lower()
+    found = list(iter_complexes(source_dir(args), {pdb_id}))
+    if not found:
+        raise CLIError(f"no entry {pdb_id} in {source_dir(args)}")
+    if isinstance(found[0], SkippedEntry):
+        raise CLIError(f"{pdb_id} cannot be read: {found[0].reason} ({found[0].detail})")
+    complex_ = found[0]
+    try:
+        ops = Operations.parse(", ".join(args.op))
+        residue = _residue_key(args.residue, complex_) if args.residue else None
+        scene = Scene(show="residue" if residue else "complex", residue=residue, view=args.view, ops=ops,
+                      size=args.size, labels=not args.no_labels)
+        png = render_png(complex_, scene)
+    except (OperationSyntaxError, SceneError) as error:
+        raise CLIError(str(error)) from error
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    tmp.write_bytes(png)
+    tmp.replace(args.out)
+    print(f"{args.out}: {scene.to_json()}")
+    return 0
+
+
 # Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
 _PENDING = {
     "verify": ("check a build's shards against a manifest, byte for byte", 8),
-    "render": ("render one scene of one complex to a PNG", 3),
     "audit": ("answerability and shortcut report of a build", 9),
     "gallery": ("static HTML pages of sample questions", 9),
     "merge": ("combine --shard i/n builds into one folder", 8),
@@ -135,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="re-validate a built folder against schema/ and its manifest")
     validate.add_argument("out", type=Path, metavar="OUT")
     validate.set_defaults(run=cmd_validate)
+
+    render = commands.add_parser("render", help="render one scene of one complex to a PNG")
+    _add_source(render)
+    render.add_argument("--pdb-id", required=True, help="entry to render")
+    render.add_argument("--view", default="front", help="front, left, top, back, right or bottom (default front)")
+    render.add_argument("--op", action="append", default=[], help='camera operations after the view, e.g. "roll y 15" (repeatable)')
+    render.add_argument("--residue", help="show only this residue + the ligand, e.g. ARG:45:A")
+    render.add_argument("--size", type=int, default=512, help="image width = height in pixels (default 512)")
+    render.add_argument("--no-labels", action="store_true", help="draw no residue / atom labels")
+    render.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    render.set_defaults(run=cmd_render)
 
     evaluate = commands.add_parser("evaluate", help="score model predictions with the paper's metrics (JSON or Table-1 markdown)")
     add_evaluate_arguments(evaluate)

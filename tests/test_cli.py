@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["inspect", "build", "validate", "verify", "evaluate", "render", "audit"]
+COMMANDS = ["inspect", "build", "validate", "verify", "evaluate", "render", "audit", "baseline", "gallery", "merge", "push"]
 
 
 def run(*args):
@@ -72,3 +72,30 @@ def test_inspect_reports_skipped(tmp_path, sample_entries):
     assert result.returncode == 0, result.stderr
     assert f"{entry.pdb_id}: ligand_unparsable" in result.stdout
     assert "complexes: 1" in result.stdout
+
+
+def test_render_writes_the_scene_png(tmp_path, sample_complexes):
+    from misi_bench.renderers import Scene, render_png
+
+    complex_ = next(c for c in sample_complexes if len(set(c.pocket.chains)) > 1)
+    residue = complex_.pocket.residues[3]
+    out = tmp_path / "deep" / "r.png"
+    result = run("render", "--sample", "--pdb-id", complex_.pdb_id.upper(), "--view", "top", "--op", "roll y 15",
+                 "--op", "move x 2", "--residue", f"{residue.name}:{residue.number}{residue.icode}:{residue.chain}",
+                 "--size", "200", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    expected = render_png(complex_, Scene(show="residue", residue=residue.key, view="top", ops="roll y 15, move x 2", size=200))
+    assert out.read_bytes() == expected
+    assert not list(out.parent.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--residue", "XYZ:9999:A"], "no pocket residue"),
+    (["--residue", "ARG-45"], "--residue must look like"),
+    (["--op", "spin y 3"], "not an operation"),
+    (["--view", "sideways"], "unknown view"),
+])
+def test_render_bad_arguments_one_line_exit_2(tmp_path, sample_complexes, extra, message):
+    result = run("render", "--sample", "--pdb-id", sample_complexes[0].pdb_id, *extra, "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and message in result.stderr
+    assert not (tmp_path / "x.png").exists()
