@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import multiprocessing
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from tqdm import tqdm
 
 from . import card, manifest, records
 from .features import task_features
-from .pdbbind import SkippedEntry, iter_complexes, read_entry
+from .pdbbind import SkippedEntry, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
 from .splits import SPLITS, assign_splits
 from .tasks import TASKS
@@ -43,6 +45,7 @@ class BuildConfig:
     image_size: int = DEFAULT_IMAGE_SIZE
     split_file: Path | None = None
     limit: int | None = None
+    workers: int = 1
     progress: bool = True
 
 
@@ -62,6 +65,8 @@ def _check_config(config: BuildConfig) -> None:
     bad_splits = [s for s in config.splits if s not in SPLITS]
     if bad_splits:
         raise BuildError(f"unknown split(s): {', '.join(bad_splits)}; available: train, test")
+    if config.workers < 1:
+        raise BuildError(f"--workers must be at least 1, got {config.workers}")
     if not 64 <= config.image_size <= 4096:
         raise BuildError(f"--image-size must be between 64 and 4096, got {config.image_size}")
     out = Path(config.out)
@@ -116,20 +121,21 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
         for split in config.splits
     }
     stats = BuildStats()
-    wanted = {i for i in ids if splits.get(i) in config.splits}
-    split_ids = {split: tuple(sorted(i for i in wanted if splits[i] == split)) for split in config.splits}
-    load = _partner_loader(entries)
-    items = iter_complexes(config.source, wanted)
-    for item in tqdm(items, total=len(wanted), desc="complexes", unit="complex", disable=not config.progress):
-        entry = entries[item.pdb_id]
-        stats.input_checksums[item.pdb_id] = _entry_checksum([p for p in (entry.pocket, entry.mol2, entry.sdf) if p])
-        if isinstance(item, SkippedEntry):
-            stats.skipped.append(item)
-            continue
-        split = splits[item.pdb_id]
-        stats.complexes[split].append(item.pdb_id)
-        ctx = ComplexContext(item, image_size=config.image_size, split_ids=split_ids[split], load=load)
-        _questions_of_complex(config, ctx, split, writers, stats)
+    wanted = sorted(i for i in ids if splits.get(i) in config.splits)
+    split_ids = {split: tuple(i for i in wanted if splits[i] == split) for split in config.splits}
+    job = _Job(config, entries, splits, split_ids)
+    with _results_in_order(job, wanted, config.workers) as results:
+        for result in tqdm(results, total=len(wanted), desc="complexes", unit="complex", disable=not config.progress):
+            stats.input_checksums[result.pdb_id] = result.checksum
+            if result.skipped is not None:
+                stats.skipped.append(result.skipped)
+                continue
+            stats.complexes[result.split].append(result.pdb_id)
+            for task, rows in result.rows.items():
+                for row in rows:
+                    writers[(task, result.split)].add(row)
+                    stats.image_slots += len(row["images"])
+            stats.image_digests.update(result.image_digests)
     shards = {task: {} for task in config.tasks}
     for (task, split), writer in writers.items():
         shards[task][split] = writer.close()
@@ -142,26 +148,73 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
     return manifest_data
 
 
-def _partner_loader(entries: dict):
-    """Read other complexes on demand (tasks that pair complexes); a few stay cached."""
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to turn one complex into rows (picklable)."""
 
-    @lru_cache(maxsize=8)
-    def load(pdb_id: str):
-        item = read_entry(entries[pdb_id])
-        return None if isinstance(item, SkippedEntry) else item
-
-    return load
+    config: BuildConfig
+    entries: dict
+    splits: dict[str, str]
+    split_ids: dict[str, tuple[str, ...]]
 
 
-def _questions_of_complex(config: BuildConfig, ctx: ComplexContext, split: str, writers: dict, stats: BuildStats) -> None:
+@dataclass
+class _ComplexResult:
+    pdb_id: str
+    checksum: str
+    split: str
+    skipped: SkippedEntry | None = None
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    image_digests: set[str] = field(default_factory=set)
+
+
+_worker_job: _Job | None = None
+
+
+def _init_worker(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+    _load.cache_clear()
+
+
+@contextmanager
+def _results_in_order(job: _Job, pdb_ids: list[str], workers: int):
+    """Results per complex in sorted id order, computed in this process or in a pool: the
+    output is the same bytes for any number of workers."""
+    if workers <= 1:
+        _init_worker(job)
+        yield map(_complex_result, pdb_ids)
+        return
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
+        yield pool.imap(_complex_result, pdb_ids, chunksize=1)
+
+
+@lru_cache(maxsize=8)
+def _load(pdb_id: str):
+    """Read a complex on demand (tasks that pair complexes); a few stay cached per process."""
+    item = read_entry(_worker_job.entries[pdb_id])
+    return None if isinstance(item, SkippedEntry) else item
+
+
+def _complex_result(pdb_id: str) -> _ComplexResult:
+    job = _worker_job
+    entry = job.entries[pdb_id]
+    split = job.splits[pdb_id]
+    result = _ComplexResult(pdb_id, _entry_checksum([p for p in (entry.pocket, entry.mol2, entry.sdf) if p]), split)
+    item = _load(pdb_id) or read_entry(entry)
+    if isinstance(item, SkippedEntry):
+        result.skipped = item
+        return result
+    config = job.config
+    ctx = ComplexContext(item, image_size=config.image_size, split_ids=job.split_ids[split], load=_load)
     for task_name in config.tasks:
         task = TASKS[task_name]
-        complex_rng = question_rng(config.seed, task_name, split, ctx.pdb_id, COMPLEX_LEVEL)
+        complex_rng = question_rng(config.seed, task_name, split, pdb_id, COMPLEX_LEVEL)
+        rows = result.rows.setdefault(task_name, [])
         for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
-            rng = question_rng(config.seed, task_name, split, ctx.pdb_id, index)
-            spec = task.make(ctx, slot, rng)
+            spec = task.make(ctx, slot, question_rng(config.seed, task_name, split, pdb_id, index))
             row = records.assemble(task, ctx, split, index, spec)
             records.validate(row)
-            writers[(task_name, split)].add(row)
-            stats.image_slots += len(row["images"])
-    stats.image_digests.update(hashlib.sha256(png).hexdigest() for png in ctx.renders.values())
+            rows.append(row)
+    result.image_digests = {hashlib.sha256(png).hexdigest() for png in ctx.renders.values()}
+    return result

@@ -73,6 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         image_size=args.image_size,
         split_file=_split_file(args),
         limit=args.limit,
+        workers=args.workers,
         progress=not args.quiet,
     )
     manifest = build(config)
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--image-size", type=int, default=512, help="image width = height in pixels (default 512)")
     build.add_argument("--split-file", type=Path, help='JSON {"train": [ids], "test": [ids]} overriding the hashed split')
     build.add_argument("--limit", type=int, help="use only the first N entries (sorted ids)")
+    build.add_argument("--workers", type=int, default=1, help="processes rendering complexes in parallel (output is identical for any N)")
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     build.set_defaults(run=cmd_build)
 

@@ -174,3 +174,10 @@ def test_same_seed_is_byte_identical_other_seed_differs(built, tmp_path, sample_
     answers1 = [r["answer"] for r in _rows(tmp_path / "other", "translation", "train")]
     assert answers0 != answers1 and len(answers0) == len(answers1)
     assert other["configs"]["translation"]["train"]["shards"][0]["sha256"] != manifest["configs"]["translation"]["train"]["shards"][0]["sha256"]
+
+
+def test_two_workers_give_identical_bytes(built, tmp_path, sample_dir):
+    out, manifest = built
+    parallel = build(BuildConfig(source=sample_dir, out=tmp_path / "parallel", tasks=UNIT_TASKS, seed=0, image_size=SIZE,
+                                 split_file=sample_dir / "splits.json", progress=False, workers=2))
+    assert parallel == manifest
