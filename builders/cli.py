@@ -138,9 +138,25 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify_folder
+
+    try:
+        manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+        manifest["configs"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise CLIError(f"cannot read manifest {args.manifest}: {error}") from error
+    if not Path(args.out).is_dir():
+        raise CLIError(f"build folder does not exist: {args.out}")
+    problems = verify_folder(args.out, manifest)
+    for problem in problems:
+        print(problem)
+    print(f"{args.out}: {'matches the manifest' if not problems else f'{len(problems)} shard(s) differ'}")
+    return 0 if not problems else 1
+
+
 # Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
 _PENDING = {
-    "verify": ("check a build's shards against a manifest, byte for byte", 8),
     "audit": ("answerability and shortcut report of a build", 9),
     "gallery": ("static HTML pages of sample questions", 9),
     "merge": ("combine --shard i/n builds into one folder", 8),
@@ -181,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="re-validate a built folder against schema/ and its manifest")
     validate.add_argument("out", type=Path, metavar="OUT")
     validate.set_defaults(run=cmd_validate)
+
+    verify = commands.add_parser("verify", help="check a build's shards against a manifest, byte for byte")
+    verify.add_argument("out", type=Path, metavar="OUT")
+    verify.add_argument("--manifest", type=Path, required=True, help="manifest.json to compare against")
+    verify.set_defaults(run=cmd_verify)
 
     render = commands.add_parser("render", help="render one scene of one complex to a PNG")
     _add_source(render)

@@ -19,6 +19,8 @@ from misi_bench.builders.hbonds import find_hbonds
 from misi_bench.builders.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
+from conftest import run_cli
+
 UNIT_TASKS = ("translation", "rotation", "zooming", "residue_ligand_interaction")
 SIZE = 160
 
@@ -181,3 +183,21 @@ def test_two_workers_give_identical_bytes(built, tmp_path, sample_dir):
     parallel = build(BuildConfig(source=sample_dir, out=tmp_path / "parallel", tasks=UNIT_TASKS, seed=0, image_size=SIZE,
                                  split_file=sample_dir / "splits.json", progress=False, workers=2))
     assert parallel == manifest
+
+
+def test_verify_names_the_changed_shard(built, tmp_path):
+    out, manifest = built
+    kept = tmp_path / "manifest.json"
+    kept.write_text(json.dumps(manifest))
+    ok = run_cli("verify", str(out), "--manifest", str(kept))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    target = manifest["configs"]["rotation"]["test"]["shards"][0]["path"]
+    data = bytearray((copy / target).read_bytes())
+    data[-100] ^= 0x80
+    (copy / target).write_bytes(bytes(data))
+    bad = run_cli("verify", str(copy), "--manifest", str(kept))
+    assert bad.returncode == 1
+    differing = [line for line in bad.stdout.splitlines() if "content differs" in line]
+    assert differing == [f"{target}: content differs from the manifest"]

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
+
+from conftest import run_cli
 
 COMMANDS = ["inspect", "build", "validate", "verify", "evaluate", "render", "audit", "baseline", "gallery", "merge", "push"]
 
 
 def run(*args):
-    exe = shutil.which("misi-bench")
-    command = [exe, *args] if exe else [sys.executable, "-m", "misi_bench.builders.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+    return run_cli(*args)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
