@@ -23,7 +23,7 @@ Scenes (``scene.py``): frozen, hashable, JSON-serialisable::
           view="front" | "left" | "right" | "top" | "bottom" | "back",
           ops="roll y 15",                           # camera operations after the view
           ligand_ops="move x -14, roll x 75",        # docking: ligand alone, front-view axes,
-                                                     #   rolls about the ligand's own box center
+                                                     #   rolls about its heavy-atom centroid
           size=512, labels=True)
     scene.to_json() / Scene.from_json(text)          # canonical compact JSON, sorted keys
     scene.replace(size=256)

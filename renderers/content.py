@@ -3,7 +3,7 @@
 Pocket and ligand atoms are concatenated, pocket first; ``molecule`` (0 pocket, 1 ligand) and
 ``index`` map each displayed atom back to the :class:`Complex` arrays. The ligand's coordinates
 are those after the scene's ``ligand_ops`` (docking), applied in the scene axes (= the front
-view's screen axes), rolls about the ligand's own bounding-box center.
+view's screen axes), rolls about the centroid of the ligand's heavy atoms.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import style
-from .camera import apply_operation, bounds
+from .camera import apply_operation
 from .scene import Scene, SceneError
 
 POCKET, LIGAND = 0, 1
@@ -38,16 +38,19 @@ class Displayed:
 
 
 def ligand_coords(complex_, scene: Scene) -> np.ndarray:
-    """All ligand atom coordinates (hydrogens included) after ``scene.ligand_ops``."""
+    """All ligand atom coordinates (hydrogens included) after ``scene.ligand_ops``.
+
+    Rolls are about the centroid of the ligand's heavy atoms (all atoms if it has none). A roll
+    leaves that centroid in place, so ``roll a θ`` followed by ``roll a -θ`` restores the ligand
+    exactly (a bounding-box center would move under the first roll)."""
     ligand = complex_.ligand
     coords = np.asarray(ligand.coords, dtype=np.float64)
     if not scene.ligand_ops:
         return coords
     heavy = ~ligand.is_hydrogen
-    radii = _radii(ligand.elements, ligand.bonds, heavy)
+    pivot_atoms = heavy if heavy.any() else np.ones(len(coords), dtype=bool)
     for op in scene.ligand_ops:
-        low, high = bounds(coords[heavy], radii[heavy])
-        coords = apply_operation(coords, op, (low + high) / 2)
+        coords = apply_operation(coords, op, coords[pivot_atoms].mean(axis=0))
     return coords
 
 

@@ -42,7 +42,7 @@ class Scene:
     - ``view``: one of :data:`VIEWS`, applied from the front view.
     - ``ops``: camera operations after the view, in screen axes (``move``/``roll``).
     - ``ligand_ops``: operations on the ligand alone before anything else, in the screen axes of
-      the front view (= scene axes); rolls are about the ligand's own bounding-box center.
+      the front view (= scene axes); rolls are about the centroid of the ligand's heavy atoms.
     - ``size``: square image edge in pixels. ``labels``: draw residue / atom labels.
     """
 

@@ -143,7 +143,7 @@ def test_rolls_compose_about_fixed_screen_axes_and_follow_moves():
 
 def test_ligand_ops_move_and_roll_the_ligand_about_its_own_center():
     base = COMPLEX.ligand.coords[:3]
-    lig_center = (base.min(0) + base.max(0)) / 2  # heavy atoms only (hydrogens are hidden)
+    lig_center = base.mean(0)  # centroid of the heavy atoms (hydrogens are hidden)
     moved = camera_coords(COMPLEX, Scene(ligand_ops="move x -14", fit="pocket"))
     ref = camera_coords(COMPLEX, Scene(fit="pocket"))
     np.testing.assert_allclose(moved.ligand - ref.ligand, np.tile([-14.0, 0, 0], (4, 1)), atol=1e-9)
