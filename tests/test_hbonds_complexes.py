@@ -221,3 +221,56 @@ def test_chain_break_with_a_numbering_gap_makes_a_pseudobond():
         assert (n in model.broken) is expect_broken
         spec = classify_donor(model, n, RELAXED)
         assert spec.rule == ("generic N" if expect_broken else "amide NH (backbone)")
+
+
+def test_1a28_arg766_nh2_computed_h(sample_complexes):
+    """1a28 has no hydrogens. ARG 766 NH2 (Ng+, one heavy neighbour CZ) gets two computed H
+    (ChimeraX hydpos + bond_geom.planar_pos/angle_pos): 0.91 Å from N; the first at 120° from
+    N->CZ in the plane of (NH2, CZ, NE) on NE's side, and at 120° in the plane of (NH2, CZ, NH1)
+    on the side away from NH1; the two are averaged and put back at 0.91 Å; the second H lies on
+    the anti-bisector of CZ and the first H. The best θ = ∠(NH2, H, O4) is 118.37°, below the
+    Ng+ NH2 row's relaxed 140 - 20 = 120° (sp2O acceptor), so ChimeraX reports no bond (PLIP,
+    with D-H···A >= 100°, does). With angle_slop 22 (θ >= 118) the pair passes."""
+    from misi_bench.builders.hbonds.geometry import hyd_positions
+
+    c = _complex(sample_complexes, "1a28")
+    poc, lig = c.pocket, c.ligand
+    nh2, cz, ne, nh1 = (poc.coords[_atom(c, 766, name)].astype(float) for name in ("NH2", "CZ", "NE", "NH1"))
+    o4 = lig.coords[_lig(c, "O4")].astype(float)
+
+    def unit(v):
+        return v / np.linalg.norm(v)
+
+    axis = unit(cz - nh2)
+    firsts = []
+    for point, sign in ((ne, 1.0), (nh1, -1.0)):
+        up = sign * (point - nh2)
+        perp = unit(up - axis * (up @ axis))
+        firsts.append(nh2 + 0.91 * (np.cos(np.radians(120)) * axis + np.sin(np.radians(120)) * perp))
+    h1 = nh2 + 0.91 * unit((firsts[0] + firsts[1]) / 2 - nh2)
+    h2 = nh2 - 0.91 * unit(axis + unit(h1 - nh2))
+    assert angle(cz, nh2, h1) == pytest.approx(120.0, abs=0.05)
+    assert angle(cz, nh2, h2) == pytest.approx(120.0, abs=0.05)
+    theta = max(angle(nh2, h, o4) for h in (h1, h2))
+    assert theta == pytest.approx(118.37, abs=0.01)
+
+    model = build_model(c)
+    got = hyd_positions(model, _atom(c, 766, "NH2"))
+    assert len(got) == 2
+    for expected, found in zip(sorted([h1, h2], key=tuple), sorted(got, key=tuple)):
+        assert np.allclose(expected, found, atol=1e-6)
+    assert not [b for b in find_hbonds(c) if b.res_number == 766]
+    loose = [(b.res_atom, b.ligand_atom, b.angle) for b in find_hbonds(c, angle_slop=22.0) if b.res_number == 766]
+    assert loose == [("NH2", "O4", 118.37)]
+
+
+def test_1us0_tyr48_oh_uses_the_file_hydrogen(sample_complexes):
+    """TYR 48 OH has its HH in the file; ChimeraX's hyd_positions returns explicit H ("explicit
+    hydrogens win"), so θ = ∠(OH, HH, O33) = 70.0° fails the phenol row (145 - 20 = 125°) and the
+    carboxylate acceptor (θ >= 125°) although OH···O33 is 2.73 Å. PLIP re-protonates and reports it."""
+    c = _complex(sample_complexes, "1us0")
+    oh, hh = (c.pocket.coords[_atom(c, 48, name)] for name in ("OH", "HH"))
+    o33 = c.ligand.coords[_lig(c, "O33")]
+    assert np.linalg.norm(oh - o33) == pytest.approx(2.73, abs=0.01)
+    assert angle(oh, hh, o33) == pytest.approx(70.0, abs=0.1)
+    assert not [b for b in find_hbonds(c) if b.res_number == 48]

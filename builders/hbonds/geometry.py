@@ -11,7 +11,8 @@ from .atom_types import PLANAR, TETRAHEDRAL, TYPE_INFO
 from .model import Model
 
 H_BOND_LENGTH = {"N": 0.91, "O": 0.91, "S": 1.25, "C": 0.99}  # covalent radius sums with H 0.23
-TET_HALF = math.radians(109.4712206 / 2.0)
+TET_DEG = 109.5  # ChimeraX bond_geom.tetra_pos: 109.5 and 54.75 degrees (not 109.47)
+TET_HALF_DEG = 54.75
 
 
 class SkipPair(Exception):
@@ -45,10 +46,30 @@ def _perpendicular(v: np.ndarray) -> np.ndarray:
     return unit(np.cross(v, axis))
 
 
-def _rotate(v: np.ndarray, axis: np.ndarray, degrees: float) -> np.ndarray:
-    a = math.radians(degrees)
-    k = unit(axis)
-    return v * math.cos(a) + np.cross(k, v) * math.sin(a) + k * float(k @ v) * (1 - math.cos(a))
+def _planar_second(center, bond, length, coplanar) -> np.ndarray:
+    """Second substituent of a planar atom with one known bond ``bond``, at 120° from it
+    (ChimeraX bond_geom.angle_pos). Each ``coplanar`` point c gives the position in the plane of
+    (atom, bond, c), on c's side for the first point and on the far side of the second; with
+    two points the two positions are averaged and put back at ``length``. No coplanar point:
+    the rotation about the bond is arbitrary (ChimeraX's z_align frame; ours a fixed
+    perpendicular)."""
+    axis = unit(bond - center)
+    c120, s120 = math.cos(math.radians(120.0)), math.sin(math.radians(120.0))
+    points = []
+    for k, point in enumerate((coplanar or [])[:2]):
+        up = point - center
+        if k:
+            up = -up
+        perp = up - axis * float(up @ axis)
+        if float(perp @ perp) <= 1e-12:
+            continue
+        points.append(center + (axis * c120 + unit(perp) * s120) * length)
+    if not points:
+        points = [center + (axis * c120 + _perpendicular(axis) * s120) * length]
+    if len(points) == 1:
+        return points[0]
+    middle = (points[0] + points[1]) / 2.0 - center
+    return center + unit(middle) * length
 
 
 def bond_positions(center, geometry, length, bonded, coplanar=None, toward=None) -> list[np.ndarray]:
@@ -70,9 +91,10 @@ def bond_positions(center, geometry, length, bonded, coplanar=None, toward=None)
         if known == 2:
             anti = -unit(units[0] + units[1])
             normal = unit(np.cross(units[0], units[1]))
-            c, s = math.cos(math.radians(54.7356)), math.sin(math.radians(54.7356))
+            c, s = math.cos(math.radians(TET_HALF_DEG)), math.sin(math.radians(TET_HALF_DEG))
             return [center + (anti * c + normal * s) * length, center + (anti * c - normal * s) * length]
-        # one neighbour: three positions at 109.47 degrees from it
+        # one neighbour (ChimeraX tetra_pos): one position at 109.5 degrees from it, then the two
+        # of the two-known case; the rotation about the bond is free (``toward``, §11.9)
         axis = units[0]
         ref = None
         if toward is not None:
@@ -81,20 +103,17 @@ def bond_positions(center, geometry, length, bonded, coplanar=None, toward=None)
             ref = unit(ref) if float(ref @ ref) > 1e-12 else None
         if ref is None:
             ref = _perpendicular(axis)
-        first = axis * math.cos(math.radians(109.4712)) + ref * math.sin(math.radians(109.4712))
-        return [center + _rotate(first, axis, a) * length for a in (0.0, 120.0, 240.0)]
+        first = center + (axis * math.cos(math.radians(TET_DEG)) + ref * math.sin(math.radians(TET_DEG))) * length
+        return [first] + bond_positions(center, geometry, length, [bonded[0], first])
     if geometry == PLANAR:
-        if known == 2:
-            return [center - unit(units[0] + units[1]) * length]
-        axis = units[0]
-        if coplanar:
-            ref = coplanar[0] - bonded[0]
-            ref = ref - axis * float(ref @ axis)
-            ref = unit(ref) if float(ref @ ref) > 1e-12 else _perpendicular(axis)
+        if known == 1:
+            first = _planar_second(center, bonded[0], length, coplanar)
+            units.append(unit(first - center))
+            positions = [first]
         else:
-            ref = _perpendicular(axis)
-        normal = unit(np.cross(axis, ref))
-        return [center + _rotate(axis, normal, a) * length for a in (120.0, -120.0)]
+            positions = []
+        # the last planar position: on the anti-bisector of the two known bonds
+        return positions + [center - unit(units[0] + units[1]) * length]
     if geometry == 2 and known == 1:
         return [center - units[0] * length]
     return []
