@@ -36,3 +36,35 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     exe = shutil.which("misi-bench")
     command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def by_id(sample_complexes):
+    """Sample complexes by PDB id."""
+    return {c.pdb_id: c for c in sample_complexes}
+
+
+def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str = "MiSI-bench", **options):
+    """A build of the sample corpus (its own split file) for the given tasks: (out, manifest)."""
+    from misi_bench.builders.build import BuildConfig, build
+
+    corpus = sample_corpus_dir()
+    out = tmp_path_factory.mktemp("-".join(tasks)[:40]) / name
+    manifest = build(BuildConfig(source=corpus, out=out, tasks=tasks, image_size=size,
+                                 split_file=corpus / "splits.json", progress=False, **options))
+    return out, manifest
+
+
+def read_rows(out: Path, task: str, split: str) -> list[dict]:
+    """Every row of one config/split of a build, in shard order (images as {'bytes', 'path'})."""
+    import pyarrow.parquet as pq
+
+    return [row for path in sorted((out / "data" / task).glob(f"{split}-*.parquet"))
+            for row in pq.read_table(path).to_pylist()]
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """A small real build (translation + residue-ligand, 96 px) shared by the evaluation tests."""
+    out, _ = build_sample(tmp_path_factory, ("translation", "residue_ligand_interaction"), 96, name="out")
+    return out

@@ -6,32 +6,24 @@ the chance bands) and a real sample build for the oracle.
 
 from __future__ import annotations
 
-import sys
-
-import subprocess
-
-import shutil
-
-import argparse
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from misi_bench.builders.baselines import add_baseline_arguments, mode, run_baseline
+from misi_bench.builders.baselines import mode
 from misi_bench.builders.evaluation import TASKS, evaluate, read_predictions, read_records
-from test_evaluate_cli import MULTIPLE_CHOICE, SAMPLE_TASKS, make_folder, make_rows, sample_build  # noqa: F401
+from conftest import run_cli
+from test_evaluate_cli import MULTIPLE_CHOICE, SAMPLE_TASKS, make_folder, make_rows
 
 CLOZE = tuple(t for t in TASKS if t not in MULTIPLE_CHOICE)
 N = 400  # questions per task: chance on A-D is 25 ± 2.2 (one standard deviation)
 
 
 def baseline_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run ``misi-bench baseline ARGV`` through the installed console script: (exit code, stdout, stderr)."""
-    exe = shutil.which("misi-bench")
-    command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
-    result = subprocess.run([*command, "baseline", *argv], capture_output=True, text=True, timeout=600)
+    """Run ``misi-bench baseline ARGV`` through the console script: (exit code, stdout, stderr)."""
+    result = run_cli("baseline", *argv)
     return result.returncode, result.stdout, result.stderr
 
 

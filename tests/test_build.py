@@ -7,10 +7,8 @@ import json
 import math
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import datasets
-import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -19,17 +17,13 @@ from misi_bench.builders.hbonds import find_hbonds
 from misi_bench.builders.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
-from conftest import run_cli
+from conftest import read_rows, run_cli
 
 UNIT_TASKS = ("translation", "rotation", "zooming", "residue_ligand_interaction")
 SIZE = 160
 
 
-def _rows(out: Path, task: str, split: str) -> list[dict]:
-    rows = []
-    for path in sorted((out / "data" / task).glob(f"{split}-*.parquet")):
-        rows.extend(pq.read_table(path).to_pylist())
-    return rows
+_rows = read_rows
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +32,6 @@ def built(tmp_path_factory, sample_dir):
     manifest = build(BuildConfig(source=sample_dir, out=out, tasks=UNIT_TASKS, seed=0, image_size=SIZE,
                                  split_file=sample_dir / "splits.json", progress=False))
     return out, manifest
-
-
-@pytest.fixture(scope="module")
-def by_id(sample_complexes):
-    return {c.pdb_id: c for c in sample_complexes}
 
 
 def test_counts_follow_the_spec(built, sample_dir, by_id):

@@ -6,7 +6,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"

@@ -10,13 +10,6 @@ functions ``misi-bench evaluate`` calls.
 
 from __future__ import annotations
 
-import sys
-
-import subprocess
-
-import shutil
-
-import argparse
 import io
 import json
 from collections import Counter
@@ -29,7 +22,8 @@ import pytest
 from PIL import Image
 
 from misi_bench.builders.evaluation import TASKS, read_predictions, read_records
-from misi_bench.builders.evaluation.runs import add_evaluate_arguments, run_evaluate
+
+from conftest import run_cli
 
 MULTIPLE_CHOICE = ("translation_rotation", "rotation_rotation", "interaction_location")
 SAMPLE_TASKS = ("translation", "residue_ligand_interaction")
@@ -115,26 +109,13 @@ def write_jsonl(path: Path, items: list) -> Path:
 
 
 def evaluate_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run ``misi-bench evaluate ARGV`` through the installed console script: (exit code, stdout, stderr)."""
-    exe = shutil.which("misi-bench")
-    command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
-    result = subprocess.run([*command, "evaluate", *argv], capture_output=True, text=True, timeout=600)
+    """Run ``misi-bench evaluate ARGV`` through the console script: (exit code, stdout, stderr)."""
+    result = run_cli("evaluate", *argv)
     return result.returncode, result.stdout, result.stderr
 
 
 def oracle_file(path: Path, records: list[dict]) -> Path:
     return write_jsonl(path, [{"id": r["id"], "prediction": r["answer"]} for r in records])
-
-
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory) -> Path:
-    from misi_bench.builders.build import BuildConfig, build
-    from misi_bench.builders.pdbbind import sample_corpus_dir
-
-    out = tmp_path_factory.mktemp("evaluate") / "out"
-    build(BuildConfig(source=sample_corpus_dir(), out=out, tasks=SAMPLE_TASKS, image_size=96,
-                      split_file=sample_corpus_dir() / "splits.json", progress=False))
-    return out
 
 
 # ---------------------------------------------------------------- scoring

@@ -274,3 +274,27 @@ def test_1us0_tyr48_oh_uses_the_file_hydrogen(sample_complexes):
     assert np.linalg.norm(oh - o33) == pytest.approx(2.73, abs=0.01)
     assert angle(oh, hh, o33) == pytest.approx(70.0, abs=0.1)
     assert not [b for b in find_hbonds(c) if b.res_number == 48]
+
+
+def test_untemplated_pocket_residue_with_hydrogens_is_typed_geometrically(tmp_path, sample_entries):
+    """A pocket hetero group that carries hydrogens (here a TYR renamed to an unknown name) goes
+    through geometric typing with its explicit H counted as substituents."""
+    import shutil
+
+    from misi_bench.builders.pdbbind import find_entries, read_entry
+
+    entry = next(e for e in sample_entries if read_entry(e).pocket.is_hydrogen.any()
+                 and "TYR" in set(read_entry(e).pocket.res_names))
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    pocket_file = folder / entry.pocket.name
+    lines = pocket_file.read_text().splitlines()
+    number = next(l[22:26] for l in lines if l.startswith("ATOM") and l[17:20] == "TYR")
+    renamed = [l[:17] + "TYX" + l[20:] if l.startswith("ATOM") and l[17:20] == "TYR" and l[22:26] == number else l
+               for l in lines]
+    pocket_file.write_text("\n".join(renamed) + "\n")
+    complex_ = read_entry(find_entries(tmp_path)[0])
+    assert "TYX" in set(complex_.pocket.res_names)
+    assert any(h for h, name in zip(complex_.pocket.is_hydrogen, complex_.pocket.res_names) if name == "TYX")
+    bonds = find_hbonds(complex_)
+    assert bonds == sorted(bonds, key=lambda b: (b.chain, b.res_number, b.icode, b.res_atom, b.ligand_atom))

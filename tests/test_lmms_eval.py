@@ -11,7 +11,7 @@ import yaml
 from PIL import Image
 
 from misi_bench.builders.evaluation import TASKS, evaluate, read_records
-from test_evaluate_cli import SAMPLE_TASKS, make_rows, sample_build  # noqa: F401
+from test_evaluate_cli import SAMPLE_TASKS, make_rows
 
 FOLDER = Path(__file__).resolve().parents[1] / "integrations" / "lmms_eval" / "misi_bench"
 

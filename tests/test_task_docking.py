@@ -7,13 +7,13 @@ import math
 import re
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 
 from misi_bench import schema
-from misi_bench.builders.build import BuildConfig, build
 from misi_bench.renderers import Scene, camera_coords, camera_for, render_png
 from misi_bench.renderers.style import STICK_RADIUS
+
+from conftest import build_sample, read_rows
 
 SIZE = 128
 ANSWER = re.compile(r"^roll ([xyz]) (-?\d+), move x (-?\d+)$")
@@ -21,18 +21,9 @@ ROLES = ["pocket_front", "pocket_left", "pocket_top", "ligand_front", "ligand_le
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir):
-    out = tmp_path_factory.mktemp("docking") / "MiSI-bench"
-    manifest = build(BuildConfig(source=sample_dir, out=out, tasks=("docking",), seed=0, image_size=SIZE,
-                                 split_file=sample_dir / "splits.json", progress=False))
-    rows = {split: [row for path in sorted((out / "data" / "docking").glob(f"{split}-*.parquet"))
-                    for row in pq.read_table(path).to_pylist()] for split in ("train", "test")}
-    return rows, manifest
-
-
-@pytest.fixture(scope="module")
-def by_id(sample_complexes):
-    return {c.pdb_id: c for c in sample_complexes}
+def built(tmp_path_factory):
+    out, manifest = build_sample(tmp_path_factory, ("docking",), SIZE)
+    return {split: read_rows(out, "docking", split) for split in ("train", "test")}, manifest
 
 
 def _all(built):

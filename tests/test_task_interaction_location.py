@@ -8,12 +8,12 @@ import re
 from collections import Counter
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.builders.build import BuildConfig, build
 from misi_bench.builders.hbonds import find_hbonds
 from misi_bench.renderers import Scene, camera_coords, render_png
+
+from conftest import build_sample, read_rows
 
 SIZE = 128
 LETTERS = "ABCD"
@@ -21,18 +21,9 @@ OPTION = re.compile(r"^move x (-?\d+), move y (-?\d+)$")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir):
-    out = tmp_path_factory.mktemp("interaction_location") / "MiSI-bench"
-    manifest = build(BuildConfig(source=sample_dir, out=out, tasks=("interaction_location",), seed=0, image_size=SIZE,
-                                 split_file=sample_dir / "splits.json", progress=False))
-    rows = {split: [row for path in sorted((out / "data" / "interaction_location").glob(f"{split}-*.parquet"))
-                    for row in pq.read_table(path).to_pylist()] for split in ("train", "test")}
-    return rows, manifest
-
-
-@pytest.fixture(scope="module")
-def by_id(sample_complexes):
-    return {c.pdb_id: c for c in sample_complexes}
+def built(tmp_path_factory):
+    out, manifest = build_sample(tmp_path_factory, ("interaction_location",), SIZE)
+    return {split: read_rows(out, "interaction_location", split) for split in ("train", "test")}, manifest
 
 
 def _all(built):

@@ -75,7 +75,6 @@ def type_graph(graph: AtomGraph) -> list[str]:
     n = len(el)
     nbrs = graph.nbrs
     total = graph.total_nbrs
-    coords = graph.coords
     aromatic_atoms = {i for ring in graph.aromatic_rings for i in ring}
     ring_atoms = {i for ring in graph.rings for i in ring}
     types = [el[i] for i in range(n)]

@@ -174,7 +174,7 @@ def _type_hetero(pocket, atoms, adjacency, elements, types, atom_rings, aromatic
     nbrs = [tuple(local[j] for j in adjacency[g] if j in local and res_of[j] == res_of[g]) for g in atoms]
     els = [elements[g] for g in atoms]
     residue_has_h = {int(res_of[g]) for g in atoms if elements[g] in HYDROGENS}
-    total = [len(nb) if int(res_of[g]) in residue_has_h else _estimated_substituents(k, els, coords, nbrs)
+    total = [len(nbrs[k]) if int(res_of[g]) in residue_has_h else _estimated_substituents(k, els, coords, nbrs)
              for k, g in enumerate(atoms)]
     rings = _rings_of_graph(els, nbrs)
     aromatic_local = [ring for ring in rings if len(ring) in (5, 6) and all(total[k] == 3 or
