@@ -1,0 +1,190 @@
+"""What T5 (translation_rotation) and T6 (rotation_rotation) share: two commands f1 then f2, and
+four option images A-D, one right and three decoys from the spec's three perturbation schemes.
+
+Schemes (spec §3 T5; for T6 "translation" reads "first rotation")::
+
+    1  change the magnitude of both f1 and f2
+    2  flip the sign of f1, change the magnitude of f2
+    3  change the axis of f1, change the magnitude of f2
+
+Our choices where the spec leaves room:
+
+* one decoy per scheme, the three schemes in a random order, so the three decoys always differ
+  from each other and from the right option in f1;
+* "change the magnitude": another magnitude of the command's range, axis and sign kept;
+  "flip the sign": same axis and magnitude; "change the axis": another axis of f1's range with
+  the amount kept and, when f1 and f2 are of one kind (two rotations, T6), also not f2's axis, so
+  a decoy is still "two rotations about two different axes";
+* options must look different: each scheme's candidates are enumerated and tried in an order
+  drawn from the question's generator; a candidate whose image differs from an option already
+  placed (the right one first) by less than ``PIXEL_THRESHOLD`` (mean absolute difference over
+  pixels and channels, 0..255, at the build's image size) is passed over and counted in
+  ``redraws``. Should a whole scheme fail, its most different candidate is kept;
+  ``min_pixel_difference`` in params then shows the shortfall. Passed-over renders leave the
+  context's render cache again, so the build's image count holds only images of rows;
+* ``options`` holds the letters "A".."D" (the evaluator's placeholder for image options): the
+  commands behind each option are in ``params.options`` for auditing, never in the prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+import numpy as np
+
+from .. import scenes
+from .base import ComplexContext, ImageSpec
+from .choice import LETTERS, pixel_difference, place_correct
+
+PIXEL_THRESHOLD = 1.0
+SCHEMES = (1, 2, 3)
+OPTION_ROLES = tuple(f"option_{letter.lower()}" for letter in LETTERS)
+ANSWER_FORMAT = "Answer with the letter of the option image only: A, B, C or D, for example: C"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of the grammar with an integer amount (Å or degrees)."""
+
+    kind: str
+    axis: str
+    amount: int
+
+    def __str__(self) -> str:
+        return scenes.command(self.kind, self.axis, self.amount)
+
+    def with_magnitude(self, magnitude: int) -> Step:
+        return replace(self, amount=magnitude if self.amount > 0 else -magnitude)
+
+    def to_params(self) -> dict:
+        return {"kind": self.kind, "axis": self.axis, "amount": self.amount}
+
+
+@dataclass(frozen=True)
+class Family:
+    """The commands f1 or f2 is drawn from: a kind, its axes, amounts ±step..±limit (0 excluded)."""
+
+    kind: str
+    axes: tuple[str, ...]
+    limit: int
+    step: int = 1
+
+    @property
+    def magnitudes(self) -> tuple[int, ...]:
+        return tuple(range(self.step, self.limit + 1, self.step))
+
+    def draw(self, rng: np.random.Generator, axis: str) -> Step:
+        amounts = [sign * m for sign in (-1, 1) for m in self.magnitudes]
+        return Step(self.kind, axis, amounts[int(rng.integers(len(amounts)))])
+
+
+TRANSLATION = Family("move", ("x", "y"), 4)  # as T1
+ROTATION = Family("roll", ("x", "y", "z"), 90, 15)  # as T2
+
+
+def commands(*steps: Step) -> str:
+    return ", ".join(str(step) for step in steps)
+
+
+def axis_pair_plan(first: Family, second: Family, n_test: int = 3):
+    """Train: every (f1 axis, f2 axis) pair once (f1 and f2 on different axes when of one kind);
+    test: ``n_test`` distinct pairs drawn with the complex's generator."""
+    pairs = [(a, b) for a in first.axes for b in second.axes if first.kind != second.kind or a != b]
+
+    def plan(ctx, split, rng):
+        if split == "train":
+            return pairs
+        return [pairs[int(i)] for i in rng.choice(len(pairs), size=n_test, replace=False)]
+
+    return plan
+
+
+def draw_pair(rng: np.random.Generator, axes: tuple[str, str], first: Family, second: Family) -> tuple[Step, Step]:
+    return first.draw(rng, axes[0]), second.draw(rng, axes[1])
+
+
+def scheme_candidates(scheme: int, f1: Step, f2: Step, first: Family, second: Family) -> list[tuple[Step, Step]]:
+    """Every (f1', f2') the scheme allows, in a fixed order."""
+    other_f2 = [f2.with_magnitude(m) for m in second.magnitudes if m != abs(f2.amount)]
+    if scheme == 1:
+        f1s = [f1.with_magnitude(m) for m in first.magnitudes if m != abs(f1.amount)]
+    elif scheme == 2:
+        f1s = [replace(f1, amount=-f1.amount)]
+    elif scheme == 3:
+        taken = {f1.axis} | ({f2.axis} if f2.kind == f1.kind else set())
+        f1s = [replace(f1, axis=axis) for axis in first.axes if axis not in taken]
+    else:
+        raise ValueError(f"unknown decoy scheme {scheme}")
+    return [(a, b) for a in f1s for b in other_f2]
+
+
+@dataclass
+class Options:
+    images: list[ImageSpec]  # A-D
+    answer: str
+    params: dict  # options, pixel_threshold, min_pixel_difference
+
+
+def draw_options(
+    ctx: ComplexContext,
+    rng: np.random.Generator,
+    f1: Step,
+    f2: Step,
+    first: Family,
+    second: Family,
+    option_image: Callable[[Step, Step], ImageSpec],
+    option_commands: Callable[[Step, Step], str],
+) -> Options:
+    """The right option (f1, f2) and one decoy per scheme, redrawn until all four look different.
+
+    ``option_image(f1', f2')`` gives the option's image (role set here); ``option_commands`` the
+    full command string behind it, recorded for auditing.
+    """
+
+    def png(image: ImageSpec) -> bytes:
+        return ctx.render(image.scene, image.complex)
+
+    def trial(image: ImageSpec) -> tuple[bytes, object]:
+        """The image's PNG and its render-cache key when this call added it (else None)."""
+        known = len(ctx.renders)
+        picture = png(image)
+        return picture, (next(reversed(ctx.renders)) if len(ctx.renders) > known else None)
+
+    right = option_image(f1, f2)
+    placed = [png(right)]
+    decoys = []
+    for scheme in (int(s) for s in rng.permutation(SCHEMES)):
+        candidates = scheme_candidates(scheme, f1, f2, first, second)
+        tried = []  # (distance, pair, image, picture, cache key) in drawn order
+        for index in rng.permutation(len(candidates)):
+            pair = candidates[int(index)]
+            image = option_image(*pair)
+            picture, key = trial(image)
+            tried.append((min(pixel_difference(picture, other) for other in placed), pair, image, picture, key))
+            if tried[-1][0] >= PIXEL_THRESHOLD:
+                break
+        redraws = len(tried) - 1 if tried[-1][0] >= PIXEL_THRESHOLD else len(tried)
+        kept = max(tried, key=lambda t: t[0])
+        for *_, key in tried:  # rejected renders leave the cache: they are in no row
+            if key is not None and key != kept[-1]:
+                ctx.renders.pop(key)
+        _, pair, image, picture, _ = kept
+        placed.append(picture)
+        decoys.append((scheme, pair, image, redraws))
+    ordered, answer = place_correct(rng, (0, (f1, f2), right, 0), decoys)
+    pictures = [png(image) for _, _, image, _ in ordered]
+    return Options(
+        images=[image._replace(role=role) for role, (_, _, image, _) in zip(OPTION_ROLES, ordered)],
+        answer=answer,
+        params={
+            "options": [
+                {"scheme": scheme, "f1": a.to_params(), "f2": b.to_params(), "commands": option_commands(a, b), "redraws": redraws}
+                for scheme, (a, b), _, redraws in ordered
+            ],
+            "pixel_threshold": PIXEL_THRESHOLD,
+            "min_pixel_difference": round(min(pixel_difference(p, q) for p, q in combinations(pictures, 2)), 3),
+        },
+    )
+
