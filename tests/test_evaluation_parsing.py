@@ -189,3 +189,15 @@ def test_truth_outside_grammar_raises(task, text):
 def test_unknown_task():
     with pytest.raises(UnknownTaskError):
         parse_prediction("counting", "3")
+
+
+def test_pocket_ligand_truth_without_chain_id():
+    from misi_bench.builders.evaluation import BondList, parse_truth, score
+
+    truth = parse_truth("pocket_ligand_interaction", "ARG 221 NH2, O22; ARG 221 N A, O23")
+    assert isinstance(truth, BondList)
+    assert {(b.residue, b.number, b.atom, b.chain, b.ligand_atom) for b in truth.bonds} == {
+        ("ARG", "221", "NH2", "", "O22"), ("ARG", "221", "N", "A", "O23")}
+    record = {"task": "pocket_ligand_interaction", "answer": "ARG 221 NH2, O22"}
+    assert score("pocket_ligand_interaction", "ARG 221 NH2, O22", record) == 1.0
+    assert score("pocket_ligand_interaction", "ARG 221 NH2 A, O22", record) == 0.0

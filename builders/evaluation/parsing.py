@@ -125,7 +125,8 @@ _TRUTH_DOCKING = re.compile(rf"(roll) ([xyz]) ({_NUM}), (move) ([xyz]) ({_NUM})"
 _TRUTH_ATOM = r"[A-Za-z0-9'*\"]{1,6}"
 _TRUTH_RES = r"[A-Za-z0-9]{1,5}"
 _TRUTH_T4_BOND = re.compile(rf"({_TRUTH_RES}) ({_TRUTH_ATOM}), ({_TRUTH_ATOM})")
-_TRUTH_T9_BOND = re.compile(rf"({_TRUTH_RES}) (-?\d+[A-Za-z]?) ({_TRUTH_ATOM}) ([A-Za-z0-9]{{1,4}}), ({_TRUTH_ATOM})")
+# The chain is left out for a residue without a chain id (pocket_ligand_interaction's grammar).
+_TRUTH_T9_BOND = re.compile(rf"({_TRUTH_RES}) (-?\d+[A-Za-z]?) ({_TRUTH_ATOM})(?: ([A-Za-z0-9]{{1,4}}))?, ({_TRUTH_ATOM})")
 
 
 def _bond(residue: str, atom: str, ligand_atom: str, number: str = "", chain: str = "") -> Bond:
@@ -139,7 +140,7 @@ def _truth_bonds(text: str, pattern: re.Pattern, t9: bool) -> BondList:
         if match is None:
             raise ParseError(f"bond {part!r} is not in the grammar")
         g = match.groups()
-        bonds.append(_bond(g[0], g[2], g[4], g[1], g[3]) if t9 else _bond(*g))
+        bonds.append(_bond(g[0], g[2], g[4], g[1], g[3] or "") if t9 else _bond(*g))
     return BondList(frozenset(bonds))
 
 
