@@ -24,7 +24,7 @@ from .pdbbind import SkippedEntry, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
 from .splits import SPLITS, assign_splits
 from .tasks import TASKS
-from .tasks.base import ComplexContext
+from .tasks.base import ComplexContext, PartnerError
 from .writer import SplitWriter
 
 TINY_PER_TASK = 50
@@ -56,6 +56,7 @@ class BuildStats:
     image_digests: set[str] = field(default_factory=set)
     image_slots: int = 0
     input_checksums: dict[str, str] = field(default_factory=dict)
+    task_skips: list = field(default_factory=list)
 
 
 def _check_config(config: BuildConfig) -> None:
@@ -136,6 +137,7 @@ def _build_into(config: BuildConfig, out: Path) -> dict:
                     writers[(task, result.split)].add(row)
                     stats.image_slots += len(row["images"])
             stats.image_digests.update(result.image_digests)
+            stats.task_skips.extend(result.task_skips)
     shards = {task: {} for task in config.tasks}
     for (task, split), writer in writers.items():
         shards[task][split] = writer.close()
@@ -166,6 +168,20 @@ class _ComplexResult:
     skipped: SkippedEntry | None = None
     rows: dict[str, list[dict]] = field(default_factory=dict)
     image_digests: set[str] = field(default_factory=set)
+    task_skips: list[TaskSkip] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaskSkip:
+    """A task left out for one complex, with a short reason code and the error text."""
+
+    pdb_id: str
+    task: str
+    reason: str  # no_partner, generation_failed
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"pdb_id": self.pdb_id, "task": self.task, "reason": self.reason, "detail": self.detail}
 
 
 _worker_job: _Job | None = None
@@ -189,6 +205,18 @@ def _results_in_order(job: _Job, pdb_ids: list[str], workers: int):
         yield pool.imap(_complex_result, pdb_ids, chunksize=1)
 
 
+def _task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
+    """Every row of one task for one complex: all or none (a failure skips the whole task)."""
+    rows = []
+    complex_rng = question_rng(seed, task.name, split, ctx.pdb_id, COMPLEX_LEVEL)
+    for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
+        spec = task.make(ctx, slot, question_rng(seed, task.name, split, ctx.pdb_id, index))
+        row = records.assemble(task, ctx, split, index, spec)
+        records.validate(row)
+        rows.append(row)
+    return rows
+
+
 @lru_cache(maxsize=8)
 def _load(pdb_id: str):
     """Read a complex on demand (tasks that pair complexes); a few stay cached per process."""
@@ -208,13 +236,11 @@ def _complex_result(pdb_id: str) -> _ComplexResult:
     config = job.config
     ctx = ComplexContext(item, image_size=config.image_size, split_ids=job.split_ids[split], load=_load)
     for task_name in config.tasks:
-        task = TASKS[task_name]
-        complex_rng = question_rng(config.seed, task_name, split, pdb_id, COMPLEX_LEVEL)
-        rows = result.rows.setdefault(task_name, [])
-        for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
-            spec = task.make(ctx, slot, question_rng(config.seed, task_name, split, pdb_id, index))
-            row = records.assemble(task, ctx, split, index, spec)
-            records.validate(row)
-            rows.append(row)
+        try:
+            result.rows[task_name] = _task_rows(TASKS[task_name], ctx, split, config.seed)
+        except PartnerError as error:
+            result.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)))
+        except Exception as error:  # one odd complex must not stop a build of thousands
+            result.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}"))
     result.image_digests = {hashlib.sha256(png).hexdigest() for png in ctx.renders.values()}
     return result

@@ -80,7 +80,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     rows = sum(e["rows"] for per_split in manifest["configs"].values() for s, e in per_split.items() if s != "tiny")
     print(f"wrote {rows} questions ({manifest['images']['distinct']} distinct images) "
           f"for {sum(len(v) for v in manifest['complexes'].values())} complexes to {args.out}; "
-          f"skipped {len(manifest['skipped'])}")
+          f"skipped {len(manifest['skipped'])} complex(es) and {len(manifest['skipped_tasks'])} task(s) of a complex "
+          "(reasons in manifest.json)")
     return 0
 
 

@@ -33,6 +33,7 @@ def make_manifest(config, stats, shards: dict) -> dict:
         "inputs": dict(sorted(stats.input_checksums.items())),
         "complexes": {split: sorted(ids) for split, ids in stats.complexes.items()},
         "skipped": [s.to_dict() for s in sorted(stats.skipped, key=lambda s: s.pdb_id)],
+        "skipped_tasks": [t.to_dict() for t in stats.task_skips],
         "images": {"distinct": len(stats.image_digests), "slots": stats.image_slots},
         "configs": {
             task: {

@@ -14,6 +14,7 @@ from PIL import Image
 
 from misi_bench.builders.build import BuildConfig, build
 from misi_bench.builders.hbonds import find_hbonds
+from misi_bench.builders.pdbbind import sample_corpus_dir
 from misi_bench.builders.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
@@ -190,3 +191,18 @@ def test_verify_names_the_changed_shard(built, tmp_path):
     assert bad.returncode == 1
     differing = [line for line in bad.stdout.splitlines() if "content differs" in line]
     assert differing == [f"{target}: content differs from the manifest"]
+
+
+def test_a_task_that_cannot_be_made_is_skipped_with_a_reason(tmp_path, sample_complexes):
+    ids = [c.pdb_id for c in sample_complexes]
+    split_file = tmp_path / "splits.json"
+    split_file.write_text(json.dumps({"train": ids[:3], "test": ids[3:4]}))
+    manifest = build(BuildConfig(source=sample_corpus_dir(), out=tmp_path / "out", tasks=("translation", "translation_rotation"),
+                                 image_size=96, split_file=split_file, progress=False))
+    # the lone test complex has no partner for translation-rotation; everything else is built
+    assert manifest["skipped_tasks"] == [{"pdb_id": ids[3], "task": "translation_rotation", "reason": "no_partner",
+                                          "detail": f"{ids[3]}: no other readable complex in its split"}]
+    assert manifest["configs"]["translation"]["test"]["rows"] == 2
+    assert manifest["configs"]["translation_rotation"]["test"]["rows"] == 0
+    assert manifest["configs"]["translation_rotation"]["train"]["rows"] == 3 * 6
+    assert validate_folder(tmp_path / "out") == []
