@@ -7,6 +7,7 @@ built, the licence situation and the citation.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from huggingface_hub import DatasetCard, DatasetCardData
@@ -21,6 +22,11 @@ CITATION = """@article{li2025misibench,
 }"""
 
 SPLIT_ORDER = ("train", "test", "tiny")
+
+
+def choices_text() -> str:
+    """The build's documented choices (``builders/choices.md``), shared with the repository README."""
+    return resources.files(__package__).joinpath("choices.md").read_text(encoding="utf-8").strip()
 
 
 def card_data(manifest: dict) -> DatasetCardData:
@@ -97,6 +103,10 @@ renderer scene of each image, so any row can be re-rendered and re-checked).
 a checksum of every input entry and the sha256 of every shard; `misi-bench validate` re-checks
 them. The folder holds no loading script: `datasets` 4 and later refuse dataset scripts and the
 Hub viewer no longer runs them, so the data is plain Parquet described by the YAML header above.
+
+## Choices
+
+{choices_text()}
 
 ## Licence
 

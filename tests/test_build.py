@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from pathlib import Path
 import shutil
 from collections import Counter
 
@@ -206,3 +207,13 @@ def test_a_task_that_cannot_be_made_is_skipped_with_a_reason(tmp_path, sample_co
     assert manifest["configs"]["translation_rotation"]["test"]["rows"] == 0
     assert manifest["configs"]["translation_rotation"]["train"]["rows"] == 3 * 6
     assert validate_folder(tmp_path / "out") == []
+
+
+def test_card_and_readme_state_the_same_choices(built):
+    from misi_bench.builders.card import choices_text
+
+    out, _ = built
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("<!-- choices:start -->")[1].split("<!-- choices:end -->")[0].strip()
+    assert section == choices_text()
+    assert choices_text() in (out / "README.md").read_text()
