@@ -19,7 +19,7 @@ from misi_bench.builders.pdbbind import sample_corpus_dir
 from misi_bench.builders.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
-from conftest import read_rows, run_cli
+from conftest import build_sample, read_rows, run_cli
 
 UNIT_TASKS = ("translation", "rotation", "zooming", "residue_ligand_interaction")
 SIZE = 160
@@ -217,3 +217,26 @@ def test_card_and_readme_state_the_same_choices(built):
     section = readme.split("<!-- choices:start -->")[1].split("<!-- choices:end -->")[0].strip()
     assert section == choices_text()
     assert choices_text() in (out / "README.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def all_configs(tmp_path_factory):
+    from misi_bench.builders.tasks import ALL_CONFIGS
+
+    out, manifest = build_sample(tmp_path_factory, ALL_CONFIGS, 64, name="sample-build")
+    return out, manifest
+
+
+@pytest.mark.parametrize("config", ["translation", "rotation", "zooming", "residue_ligand_interaction",
+                                    "translation_rotation", "rotation_rotation", "docking",
+                                    "interaction_location", "pocket_ligand_interaction"])
+def test_load_dataset_every_config(all_configs, config):
+    out, manifest = all_configs
+    ds = datasets.load_dataset(str(out), config)
+    expected = {s for s, e in manifest["configs"][config].items() if e["rows"]}
+    assert set(ds) == expected == {"train", "test", "tiny"}
+    for split in expected:
+        assert len(ds[split]) == manifest["configs"][config][split]["rows"]
+    row = ds["test"][0]
+    assert row["task"] == config and all(isinstance(img, Image.Image) for img in row["images"])
+    assert len(row["images"]) == len(row["image_roles"]) == len(row["params"]["scenes"])
