@@ -211,7 +211,7 @@ def main(source: Path) -> None:
     print(f"PLIP bonds with D-A <= {SHORT} Å found by us: {_ratio(t['plip_short_found'], t['plip_short'])}"
           f" (target >= 0.9)")
     print(f"our bonds found by PLIP: {_ratio(t['both'], t['ours'])} (target >= 0.8)")
-    print(f"  counting a PLIP salt bridge between the same atom pair as agreement:")
+    print("  counting a PLIP salt bridge between the same atom pair as agreement:")
     print(f"  PLIP bonds + salt-bridge atom pairs with D-A <= {SHORT} Å found by us: "
           f"{_ratio(t['plip_short_sb_found'], t['plip_short_sb'])}")
     print(f"  our bonds found by PLIP (H-bond or salt bridge): {_ratio(t['agree_sb'], t['ours'])}")

@@ -37,8 +37,20 @@ class Residue:
         return (self.chain, self.number, self.icode)
 
 
+class _AtomTable:
+    """What pocket and ligand share; both hold per-atom ``names`` and ``elements`` arrays."""
+
+    @property
+    def is_hydrogen(self) -> np.ndarray:
+        return np.isin(self.elements, list(HYDROGEN_ELEMENTS))
+
+    @property
+    def n_atoms(self) -> int:
+        return len(self.names)
+
+
 @dataclass
-class Pocket:
+class Pocket(_AtomTable):
     """Pocket atoms (solvent removed, one alternate location each) and their covalent bonds."""
 
     names: np.ndarray  # (N,) str atom names, e.g. "CA"
@@ -53,17 +65,9 @@ class Pocket:
     residues: tuple[Residue, ...]
     bonds: np.ndarray  # (M, 2) int atom index pairs, i < j
 
-    @property
-    def is_hydrogen(self) -> np.ndarray:
-        return np.isin(self.elements, list(HYDROGEN_ELEMENTS))
-
-    @property
-    def n_atoms(self) -> int:
-        return len(self.names)
-
 
 @dataclass
-class Ligand:
+class Ligand(_AtomTable):
     """Ligand atoms with unique names, bonds with orders, and the RDKit molecule they came from.
 
     Atom ``i`` here is atom ``i`` of ``mol``.
@@ -78,14 +82,6 @@ class Ligand:
     mol: Chem.Mol = field(repr=False)
     name_source: str = "mol2"  # "mol2" or "sdf" (names element + running index)
     file_route: str = "mol2"  # which parse route succeeded: mol2, sdf, sdf-unsanitized
-
-    @property
-    def is_hydrogen(self) -> np.ndarray:
-        return np.isin(self.elements, list(HYDROGEN_ELEMENTS))
-
-    @property
-    def n_atoms(self) -> int:
-        return len(self.names)
 
 
 @dataclass
