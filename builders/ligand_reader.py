@@ -3,6 +3,11 @@
 Atom names come from the mol2 file (PDBbind keeps PDB-style names such as ``O1B``). When the
 mol2 route fails, or its names are missing or not unique, every atom is named element + its
 1-based position in the file (``C1``, ``O2``, ``H23``): unique by construction (our choice).
+
+RDKit reads the hydrogens of a mol2 file as explicit, so a mol2 without hydrogens sanitizes into
+wrong formal charges (radicals and charged atoms where valences fall short). For such a file the
+molecule is taken from the SDF when that lists the same elements in the same order, and only the
+names from the mol2 (route ``mol2-names+sdf``).
 """
 
 from __future__ import annotations
@@ -38,6 +43,22 @@ def _mol2_names(mol: Chem.Mol) -> list[str] | None:
     if any(not n for n in names) or len(set(names)) != len(names):
         return None
     return names
+
+
+def _has_hydrogens(mol: Chem.Mol) -> bool:
+    return any(atom.GetAtomicNum() == 1 for atom in mol.GetAtoms())
+
+
+def _sdf_chemistry_for(mol2_mol: Chem.Mol, sdf_path: Path) -> tuple[Chem.Mol, str]:
+    """The SDF molecule when its atoms match the mol2's one to one, else the mol2 molecule."""
+    try:
+        sdf_mol = _read_sdf(sdf_path, sanitize=True)
+    except (RuntimeError, ValueError, OSError):
+        sdf_mol = None
+    elements = [a.GetSymbol() for a in mol2_mol.GetAtoms()]
+    if sdf_mol is not None and [a.GetSymbol() for a in sdf_mol.GetAtoms()] == elements:
+        return sdf_mol, "mol2-names+sdf"
+    return mol2_mol, "mol2"
 
 
 def _positional_names(mol: Chem.Mol) -> list[str]:
@@ -87,6 +108,8 @@ def read_ligand(mol2_path: Path | None, sdf_path: Path | None) -> Ligand:
             continue
         try:
             names = _mol2_names(mol) if route == "mol2" else None
+            if route == "mol2" and sdf_path is not None and not _has_hydrogens(mol):
+                mol, route = _sdf_chemistry_for(mol, sdf_path)
             return ligand_from_mol(mol, names, route)
         except LigandParseError as error:
             failures.append(f"{route}: {error}")

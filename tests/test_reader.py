@@ -137,3 +137,40 @@ def test_mol2_failure_falls_back_to_sdf_names(tmp_path, sample_entries):
     assert not isinstance(complex_, SkippedEntry)
     assert complex_.ligand.file_route == "sdf" and complex_.ligand.name_source == "sdf"
     assert list(complex_.ligand.names) == [f"{e}{i + 1}" for i, e in enumerate(complex_.ligand.elements)]
+
+
+def _strip_mol2_hydrogens(text: str) -> str:
+    """The same mol2 without its hydrogen atoms (and their bonds), renumbered."""
+    head, rest = text.split("@<TRIPOS>ATOM\n")
+    atoms_block, rest = rest.split("@<TRIPOS>BOND\n")
+    bonds_block, *tail = rest.split("@<TRIPOS>", 1)
+    atoms = [l for l in atoms_block.splitlines() if l.strip()]
+    kept = [l for l in atoms if not l.split()[5].startswith("H")]
+    new_index = {l.split()[0]: str(i + 1) for i, l in enumerate(kept)}
+    atom_lines = [" ".join([new_index[l.split()[0]], *l.split()[1:]]) for l in kept]
+    bond_lines = []
+    for line in bonds_block.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[1] in new_index and parts[2] in new_index:
+            bond_lines.append(" ".join([str(len(bond_lines) + 1), new_index[parts[1]], new_index[parts[2]], *parts[3:]]))
+    lines = head.splitlines()
+    counts = lines[2].split()
+    lines[2] = " ".join([str(len(kept)), str(len(bond_lines)), *counts[2:]])
+    return ("\n".join(lines) + "\n@<TRIPOS>ATOM\n" + "\n".join(atom_lines) + "\n@<TRIPOS>BOND\n"
+            + "\n".join(bond_lines) + "\n" + ("@<TRIPOS>" + tail[0] if tail else ""))
+
+
+def test_hydrogen_free_mol2_takes_chemistry_from_sdf(tmp_path, sample_entries):
+    """A mol2 without hydrogens keeps its names, but charges come from the SDF (without H too)."""
+    entry = next(e for e in sample_entries if e.mol2 is not None and "1s3v" in e.pdb_id)
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    (folder / entry.mol2.name).write_text(_strip_mol2_hydrogens(entry.mol2.read_text()))
+    sdf = Chem.MolFromMolFile(str(entry.sdf), removeHs=True)
+    Chem.MolToMolFile(sdf, str(folder / entry.sdf.name))
+    complex_ = read_entry(find_entries(tmp_path)[0])
+    original = read_entry(entry)
+    heavy_names = [n for n, h in zip(original.ligand.names, original.ligand.is_hydrogen) if not h]
+    assert complex_.ligand.file_route == "mol2-names+sdf"
+    assert list(complex_.ligand.names) == heavy_names
+    assert list(complex_.ligand.formal_charges) == [a.GetFormalCharge() for a in sdf.GetAtoms()]
