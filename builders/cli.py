@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from . import inspect_corpus
+from .audit import add_audit_arguments, run_audit
+from .gallery import add_gallery_arguments, run_gallery
 from .baselines import add_baseline_arguments, run_baseline
 from .evaluation.runs import add_evaluate_arguments, run_evaluate
 from .build import BuildError
@@ -158,8 +160,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 # Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
 _PENDING = {
-    "audit": ("answerability and shortcut report of a build", 9),
-    "gallery": ("static HTML pages of sample questions", 9),
     "merge": ("combine --shard i/n builds into one folder", 8),
     "push": ("publish a build to the Hugging Face Hub", 8),
 }
@@ -214,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-labels", action="store_true", help="draw no residue / atom labels")
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")
     render.set_defaults(run=cmd_render)
+
+    audit = commands.add_parser("audit", help="answerability and shortcut report of a build (audit.json, audit.md)")
+    add_audit_arguments(audit)
+    audit.set_defaults(run=run_audit)
+    gallery = commands.add_parser("gallery", help="static HTML pages of sample questions")
+    add_gallery_arguments(gallery)
+    gallery.set_defaults(run=run_gallery)
 
     evaluate = commands.add_parser("evaluate", help="score model predictions with the paper's metrics (JSON or Table-1 markdown)")
     add_evaluate_arguments(evaluate)

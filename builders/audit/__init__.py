@@ -1,0 +1,16 @@
+"""``misi-bench audit``: is the benchmark answerable, and can it be gamed?
+
+One check per module (thresholds in ``thresholds.json``): ``distributions`` (answers against the
+intended draws, chi-square), ``options`` (distinguishable multiple-choice options), ``zooming``
+(what each zoom level still shows), ``docking`` (ligand and pocket apart in the combined view),
+``labels`` (label collisions), ``shortcuts`` (text-only and image-heuristic baselines scored by
+the evaluator, next to chance). ``report`` assembles ``audit.json`` and ``audit.md``.
+Documentation: docs/audit.md.
+"""
+
+from __future__ import annotations
+
+from .command import add_audit_arguments, run_audit
+from .report import audit, to_markdown, write
+
+__all__ = ["add_audit_arguments", "audit", "run_audit", "to_markdown", "write"]
