@@ -96,18 +96,24 @@ def test_true_option_puts_the_midpoint_at_the_image_center(built, by_id):
         assert abs(u - SIZE / 2) <= half_angstrom_in_pixels and abs(v - SIZE / 2) <= half_angstrom_in_pixels
 
 
-def test_decoys_follow_their_recorded_schemes(built):
+def test_decoys_are_the_other_corners_of_the_recorded_alternatives(built):
     for row in _all(built):
         p = row["params"]
         decoy_texts = [o for L, o in zip(LETTERS, row["options"]) if L != row["answer"]]
         assert decoy_texts == [f"move x {d['x']}, move y {d['y']}" for d in p["decoys"]]
-        for d in p["decoys"]:
-            for true, flip, delta, value in ((p["true_x"], d["flip_x"], d["delta_x"], d["x"]), (p["true_y"], d["flip_y"], d["delta_y"], d["y"])):
-                magnitude = abs(true) + delta
-                assert magnitude >= 0 and delta in (0, 2, 3, 4, 5, -2, -3, -4, -5)
-                assert value == (-1 if flip else 1) * (-1 if true < 0 else 1) * magnitude
-            assert (d["scheme"] == "sign") == (d["delta_x"] == d["delta_y"] == 0)
-            assert (d["scheme"] == "magnitude") == (not d["flip_x"] and not d["flip_y"])
+        a, b = p["true_x"], p["true_y"]
+        for true, alt in ((a, p["alternative_x"]), (b, p["alternative_y"])):
+            if alt["scheme"] == "sign":
+                assert true != 0 and alt["value"] == -true and alt["shift"] == 0
+            else:
+                assert alt["shift"] in (2, 3, 4, 5, -2, -3, -4, -5) and alt["value"] == true + alt["shift"]
+        x2, y2 = p["alternative_x"]["value"], p["alternative_y"]["value"]
+        corners = {(x2, b), (a, y2), (x2, y2)}
+        assert {(d["x"], d["y"]) for d in p["decoys"]} == corners
+        # every x value and every y value appears in exactly two options: no text-only medoid
+        moves = [(a, b)] + [(d["x"], d["y"]) for d in p["decoys"]]
+        assert sorted(Counter(x for x, _ in moves).values()) == [2, 2]
+        assert sorted(Counter(y for _, y in moves).values()) == [2, 2]
 
 
 def test_correct_letter_is_spread(built):

@@ -99,7 +99,7 @@ FACETS: dict[str, list[Facet]] = {
     ],
     "interaction_location": [
         LETTER,
-        ("decoy_scheme", lambda r: [d["scheme"] for d in r["params"]["decoys"]], None),
+        ("decoy_scheme", lambda r: [r["params"]["alternative_x"]["scheme"], r["params"]["alternative_y"]["scheme"]], None),
         ("true_x_sign", lambda r: "0" if r["params"]["true_x"] == 0 else _sign(r["params"]["true_x"]), None),
         ("true_y_sign", lambda r: "0" if r["params"]["true_y"] == 0 else _sign(r["params"]["true_y"]), None),
     ],

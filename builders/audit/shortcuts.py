@@ -13,9 +13,12 @@ to chance (the ``random`` baseline of ``misi-bench baseline``, mean over ``CHANC
   pixel shift to answered distance (a prior a model could learn).
 * ``largest_change`` (image options, T5/T6): the option image that differs most (mean absolute
   pixel difference) from the image the commands are applied to: the target's front view
-  (T5) or image 4 (T6). For text options (T8): the option with the largest |a| + |b|.
-* ``medoid`` (T8): the option closest (L1 over (a, b)) to the other three. Decoys are
-  perturbations of the true option, so the truth tends to sit in their middle.
+  (T5) or image 4 (T6). For text options (T8): the option with the largest |a| + |b|;
+  ``smallest_change`` the one with the smallest (the truth centers the bond, so small moves are
+  a plausible prior).
+* ``medoid`` (T8): the option closest (L1 over (a, b)) to the other three. It found the truth
+  every time with decoys scattered around it; with the corner design of
+  ``tasks/interaction_location`` all four options are equally central.
 * ``closest_residue`` (T4, T9; needs the source): for a residue (T4) or each pocket residue
   (T9), the closest pair of nitrogen/oxygen atoms between residue and ligand; named as a bond
   when within ``closest_residue_cutoff`` Å, else ``No``.
@@ -126,13 +129,15 @@ def _moves(row: dict) -> list[tuple[int, int]]:
 
 def text_option_heuristics(build: Build, split: str) -> dict:
     rows = list(_records(build, "interaction_location", split, None, images=False))
-    largest, medoid = {}, {}
+    largest, smallest, medoid = {}, {}, {}
     for row in rows:
         moves = _moves(row)
         largest[row["id"]] = LETTERS[int(np.argmax([abs(a) + abs(b) for a, b in moves]))]
+        smallest[row["id"]] = LETTERS[int(np.argmin([abs(a) + abs(b) for a, b in moves]))]
         spread = [sum(abs(a - c) + abs(b - d) for c, d in moves) for a, b in moves]
         medoid[row["id"]] = LETTERS[int(np.argmin(spread))]
-    return {"largest_change": _score(rows, largest), "medoid": _score(rows, medoid)}
+    return {"largest_change": _score(rows, largest), "smallest_change": _score(rows, smallest),
+            "medoid": _score(rows, medoid)}
 
 
 def _closest_polar_pair(complex_, atom_indices) -> tuple[float, int, int] | None:

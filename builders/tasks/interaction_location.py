@@ -7,16 +7,16 @@ Truth: in the front view of the complex, the bond's midpoint (the centroid of it
 and ligand atom) has camera coordinates (x, y, z). ``move x a, move y b`` shifts it to
 (x + a, y + b, z), which projects to the screen center iff x + a = y + b = 0; the true option is
 a = round(-x), b = round(-y), so after it the midpoint is within 0.5 Å of the center on each
-axis (at its depth). Decoys perturb the signs and magnitudes of the true (a, b):
+axis (at its depth).
 
-- ``sign``: flip the sign of a, of b, or of both;
-- ``magnitude``: change |a|, |b| or both by 2-5 Å (up or down, never below 0), signs kept;
-- ``sign_and_magnitude``: both of the above, drawn independently.
-
-A candidate decoy is redrawn (scheme included) until it lies at least ``MIN_SEPARATION`` Å (on
-one axis at least) from every option already chosen, so the four options are distinct and
-every decoy leaves the midpoint at least MIN_SEPARATION - 0.5 = 1.5 Å from the center on some
-axis. The correct letter is uniform over A-D (``choice.place_correct``).
+Decoys perturb the signs and magnitudes of the true (a, b) (our design): each component gets one
+wrong value, a' and b', either its sign flipped (not for 0) or shifted by 2-5 Å in a drawn
+direction; the four options are the corners of {a, a'} x {b, b'}, decoys in a drawn order. Every
+x value and every y value then appears in exactly two options, so the option texts alone do not
+single out the answer (a first design, with decoys scattered around the truth, left the truth
+as the medoid of the four, which the audit's text-only heuristic found 100 % of the time). All
+options differ by at least 2 Å on some axis, so every decoy leaves the midpoint at least 1.5 Å
+from the center. The correct letter is uniform over A-D (``choice.place_correct``).
 """
 
 from __future__ import annotations
@@ -30,11 +30,7 @@ from .base import QuestionSpec, Task
 from .choice import LETTERS, place_correct
 
 MAX_BONDS = 3
-MIN_SEPARATION = 2  # Å (max over the two axes) between any two options
-MAGNITUDE_CHANGES = (2, 3, 4, 5)  # Å
-SIGN_PATTERNS = ((True, False), (False, True), (True, True))  # (flip a, flip b)
-SCHEMES = ("sign", "magnitude", "sign_and_magnitude")
-MAX_ATTEMPTS = 1000
+SHIFTS = (2, 3, 4, 5)  # Å, either direction
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
 
 
@@ -55,43 +51,27 @@ def bond_midpoint(complex_, bond) -> np.ndarray:
     return (coords.pocket[bond.pocket_atom_index] + coords.ligand[bond.ligand_atom_index]) / 2
 
 
-def _flip_and_change(rng, value: int, flip: bool, change: bool) -> tuple[int, int]:
-    """(new value, magnitude change) of one component: optional magnitude change, then sign."""
-    delta = 0
-    if change:
-        allowed = [s * m for m in MAGNITUDE_CHANGES for s in (1, -1) if abs(value) + s * m >= 0]
-        delta = int(allowed[int(rng.integers(len(allowed)))])
-    sign = -1 if value < 0 else 1
-    new = sign * (abs(value) + delta)
-    return (-new if flip else new), delta
+def alternative(rng, value: int) -> dict:
+    """The wrong value of one component: its sign flipped, or shifted by 2-5 Å either way."""
+    if value != 0 and rng.integers(2) == 0:
+        return {"scheme": "sign", "value": -value, "shift": 0}
+    shift = int(rng.choice(SHIFTS)) * (1 if rng.integers(2) else -1)
+    return {"scheme": "magnitude", "value": value + shift, "shift": shift}
 
 
-def draw_decoy(rng, a: int, b: int) -> dict:
-    scheme = SCHEMES[int(rng.integers(len(SCHEMES)))]
-    flips = SIGN_PATTERNS[int(rng.integers(len(SIGN_PATTERNS)))] if scheme != "magnitude" else (False, False)
-    changes = SIGN_PATTERNS[int(rng.integers(len(SIGN_PATTERNS)))] if scheme != "sign" else (False, False)
-    x, delta_x = _flip_and_change(rng, a, flips[0], changes[0])
-    y, delta_y = _flip_and_change(rng, b, flips[1], changes[1])
-    return {"scheme": scheme, "flip_x": flips[0], "flip_y": flips[1], "delta_x": delta_x, "delta_y": delta_y, "x": x, "y": y}
-
-
-def draw_decoys(rng, a: int, b: int) -> list[dict]:
-    chosen: list[tuple[int, int]] = [(a, b)]
-    decoys: list[dict] = []
-    for _ in range(MAX_ATTEMPTS):
-        decoy = draw_decoy(rng, a, b)
-        if all(max(abs(decoy["x"] - x), abs(decoy["y"] - y)) >= MIN_SEPARATION for x, y in chosen):
-            decoys.append(decoy)
-            chosen.append((decoy["x"], decoy["y"]))
-            if len(decoys) == len(LETTERS) - 1:
-                return decoys
-    raise RuntimeError(f"no {len(LETTERS) - 1} distinct decoys for ({a}, {b}) in {MAX_ATTEMPTS} draws")
+def draw_decoys(rng, a: int, b: int) -> tuple[dict, dict, list[dict]]:
+    """The other three corners of {a, a'} x {b, b'}, in a drawn order."""
+    alt_x, alt_y = alternative(rng, a), alternative(rng, b)
+    corners = [{"perturbed": "x", "x": alt_x["value"], "y": b},
+               {"perturbed": "y", "x": a, "y": alt_y["value"]},
+               {"perturbed": "both", "x": alt_x["value"], "y": alt_y["value"]}]
+    return alt_x, alt_y, [corners[int(i)] for i in rng.permutation(len(corners))]
 
 
 def make(ctx, bond, rng):
     midpoint = bond_midpoint(ctx.complex, bond)
     a, b = int(np.floor(-midpoint[0] + 0.5)), int(np.floor(-midpoint[1] + 0.5))
-    decoys = draw_decoys(rng, a, b)
+    alt_x, alt_y, decoys = draw_decoys(rng, a, b)
     options, letter = place_correct(rng, option_text(a, b), [option_text(d["x"], d["y"]) for d in decoys])
     icode = bond.icode or ""
     residue = f"{bond.res_name} {bond.res_number}{icode}" + (f" of chain {bond.chain}" if bond.chain else "")
@@ -117,6 +97,8 @@ def make(ctx, bond, rng):
             "midpoint": [round(float(v), 4) for v in midpoint],
             "true_x": a,
             "true_y": b,
+            "alternative_x": alt_x,
+            "alternative_y": alt_y,
             "decoys": decoys,
         },
     )
