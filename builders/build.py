@@ -1,27 +1,38 @@
 """``misi-bench build``: PDBbind directory -> Parquet shards, manifest and dataset card.
 
-Data flows one way: source -> annotate -> tasks -> render -> assemble -> validate -> write. The
-build writes into a temporary sibling folder and renames it into place only when complete, so an
-interrupted build leaves nothing that looks finished.
+Data flows one way: source -> annotate -> tasks -> render -> assemble -> validate -> write.
+
+A build works in a sibling folder named from the output path (``OUT`` -> ``.OUT.building/``,
+locked while a build runs). Every finished complex is checkpointed there atomically
+(``checkpoint.py``); the shards, card and manifest are then written from the checkpoints in sorted
+id order into ``.OUT.building/out/``, which is renamed to ``OUT`` only when complete (the manifest
+is its last file). A build killed at any point leaves no folder that looks finished, and the same
+command run again reuses every checkpointed complex (``resume=False`` starts over).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import itertools
 import os
 import shutil
-import multiprocessing
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
 from tqdm import tqdm
 
 from . import card, manifest, records
+from .checkpoint import CheckpointStore, ComplexRecord, build_key, parquet_bytes
+from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
 from .features import task_features
 from .pdbbind import SkippedEntry, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
+from .sharding import shard_ids
 from .splits import SPLITS, assign_splits
 from .tasks import TASKS
 from .tasks.base import ComplexContext, PartnerError
@@ -47,6 +58,10 @@ class BuildConfig:
     limit: int | None = None
     workers: int = 1
     progress: bool = True
+    shard: tuple[int, int] | None = None  # (i, n), 1-based: build only shard i of n (sharding.py)
+    executor: str = "local"  # local (this machine, --workers processes) | dask (--scheduler)
+    scheduler: str | None = None
+    resume: bool = True  # reuse checkpoints of an interrupted build with the same parameters
 
 
 @dataclass
@@ -70,6 +85,12 @@ def _check_config(config: BuildConfig) -> None:
         raise BuildError(f"--workers must be at least 1, got {config.workers}")
     if not 64 <= config.image_size <= 4096:
         raise BuildError(f"--image-size must be between 64 and 4096, got {config.image_size}")
+    if config.executor not in EXECUTORS:
+        raise BuildError(f"unknown executor {config.executor!r}; available: {', '.join(EXECUTORS)}")
+    if (config.executor == "dask") != bool(config.scheduler):
+        raise BuildError("--executor dask and --scheduler ADDRESS go together")
+    if config.shard is not None and not 1 <= config.shard[0] <= config.shard[1]:
+        raise BuildError(f"--shard {config.shard[0]}/{config.shard[1]}: need 1 <= i <= n")
     out = Path(config.out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
         raise BuildError(f"output folder {out} exists and is not a previous build; choose another --out")
@@ -83,24 +104,47 @@ def _entry_checksum(complex_source_files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def work_folder(out: Path) -> Path:
+    """Where the build of ``out`` keeps its checkpoints and assembles its output."""
+    out = Path(out)
+    return out.with_name(f".{out.name}.building")
+
+
 def build(config: BuildConfig) -> dict:
-    """Run a whole build; returns the manifest."""
+    """Run a whole build (or one shard of it); returns the manifest."""
     _check_config(config)
     final_out = Path(config.out)
-    work = final_out.with_name(f".{final_out.name}.building-{os.getpid()}")
-    if work.exists():
+    work = work_folder(final_out)
+    work.mkdir(parents=True, exist_ok=True)
+    with _locked(work, final_out):
+        staging = work / "out"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir()
+        try:
+            manifest_data = _build_into(config, staging, work / "checkpoints")
+        except BaseException as error:
+            if not any(p for p in (work / "checkpoints").glob("*/*/meta.json") if not p.parent.name.startswith(".")):
+                shutil.rmtree(work, ignore_errors=True)  # nothing worth resuming
+            if isinstance(error, ExecutorError):
+                raise BuildError(str(error)) from error
+            raise
+        move_into_place(staging, final_out)
         shutil.rmtree(work)
-    work.mkdir(parents=True)
-    try:
-        manifest_data = _build_into(config, work)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    _move_into_place(work, final_out)
     return manifest_data
 
 
-def _move_into_place(work: Path, final_out: Path) -> None:
+@contextmanager
+def _locked(work: Path, out: Path):
+    with open(work / "lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
+        yield
+
+
+def move_into_place(work: Path, final_out: Path) -> None:
     old = None
     if final_out.exists():
         old = final_out.with_name(f".{final_out.name}.old-{os.getpid()}")
@@ -110,44 +154,75 @@ def _move_into_place(work: Path, final_out: Path) -> None:
         shutil.rmtree(old)
 
 
-def _build_into(config: BuildConfig, out: Path) -> dict:
+def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
     from .pdbbind import find_entries
 
     entries = {e.pdb_id: e for e in find_entries(config.source)}
     ids = sorted(entries)[: config.limit] if config.limit else sorted(entries)
     splits = assign_splits(ids, config.split_file)
+    wanted = sorted(i for i in ids if splits.get(i) in config.splits)
+    split_ids = {split: tuple(i for i in wanted if splits[i] == split) for split in config.splits}
+    stats = BuildStats()
+    stats.input_checksums = {i: _entry_checksum(_entry_files(entries[i])) for i in wanted}
+    mine = shard_ids(wanted, config.shard)
+    parameters = {"seed": config.seed, "image_size": config.image_size, "tasks": list(config.tasks), "splits": list(config.splits)}
+    key = build_key(parameters, {i: splits[i] for i in wanted}, stats.input_checksums)
+    store = CheckpointStore(checkpoints, key, reuse=config.resume)
+    finished = store.finished()
+    todo = [i for i in mine if i not in finished]
+    if config.progress and len(todo) < len(mine):
+        print(f"resuming: {len(mine) - len(todo)} of {len(mine)} complexes already built", file=sys.stderr)
     writers = {
         (task, split): SplitWriter(out, task, split, task_features(task))
         for task in config.tasks
         for split in config.splits
     }
-    stats = BuildStats()
-    wanted = sorted(i for i in ids if splits.get(i) in config.splits)
-    split_ids = {split: tuple(i for i in wanted if splits[i] == split) for split in config.splits}
-    job = _Job(config, entries, splits, split_ids)
-    with _results_in_order(job, wanted, config.workers) as results:
-        for result in tqdm(results, total=len(wanted), desc="complexes", unit="complex", disable=not config.progress):
-            stats.input_checksums[result.pdb_id] = result.checksum
-            if result.skipped is not None:
-                stats.skipped.append(result.skipped)
-                continue
-            stats.complexes[result.split].append(result.pdb_id)
-            for task, rows in result.rows.items():
-                for row in rows:
-                    writers[(task, result.split)].add(row)
-                    stats.image_slots += len(row["images"])
-            stats.image_digests.update(result.image_digests)
-            stats.task_skips.extend(result.task_skips)
+    job = _Job(config, entries, splits, split_ids, key)
+    written = 0  # complexes of `mine` handed to the writers, always in sorted id order
+    with _results_as_completed(job, todo) as results, \
+            tqdm(total=len(mine), initial=len(mine) - len(todo), desc="complexes", unit="complex", disable=not config.progress) as bar:
+        for record in itertools.chain([None], results):  # None: first hand over what is already checkpointed
+            if record is not None:
+                store.save(record)
+                finished.add(record.pdb_id)
+                bar.update()
+            while written < len(mine) and mine[written] in finished:
+                _add_complex(store, mine[written], config.tasks, writers, stats)
+                written += 1
+    assert written == len(mine), (written, len(mine))
     shards = {task: {} for task in config.tasks}
     for (task, split), writer in writers.items():
         shards[task][split] = writer.close()
-    if "test" in config.splits:
+    if config.shard is None and "test" in config.splits:
         for task in config.tasks:
             shards[task]["tiny"] = records.write_tiny(out, task, shards[task]["test"], config.seed, TINY_PER_TASK)
     manifest_data = manifest.make_manifest(config, stats, shards)
-    manifest.write(out, manifest_data)
-    card.write_card(out, manifest_data)
+    if config.shard is not None:
+        manifest_data["shard"] = manifest.shard_section(config.shard, mine, stats.image_digests)
+    else:
+        card.write_card(out, manifest_data)
+    manifest.write(out, manifest_data)  # last: a folder with a manifest is complete
     return manifest_data
+
+
+def _add_complex(store: CheckpointStore, pdb_id: str, tasks, writers, stats: BuildStats) -> None:
+    """One checkpointed complex into the stats and the writers of its split."""
+    meta = store.meta(pdb_id)
+    if meta["skipped"] is not None:
+        stats.skipped.append(SkippedEntry(**meta["skipped"]))
+        return
+    split = meta["split"]
+    stats.complexes[split].append(pdb_id)
+    for task in tasks:
+        if meta["rows"].get(task):
+            writers[(task, split)].add_file(store.table_path(pdb_id, task), meta["rows"][task])
+    stats.image_slots += meta["image_slots"]
+    stats.image_digests.update(meta["image_digests"])
+    stats.task_skips.extend(TaskSkip(**skip) for skip in meta["task_skips"])
+
+
+def _entry_files(entry) -> list[Path]:
+    return [p for p in (entry.pocket, entry.mol2, entry.sdf) if p]
 
 
 @dataclass(frozen=True)
@@ -158,17 +233,7 @@ class _Job:
     entries: dict
     splits: dict[str, str]
     split_ids: dict[str, tuple[str, ...]]
-
-
-@dataclass
-class _ComplexResult:
-    pdb_id: str
-    checksum: str
-    split: str
-    skipped: SkippedEntry | None = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    image_digests: set[str] = field(default_factory=set)
-    task_skips: list[TaskSkip] = field(default_factory=list)
+    key: str
 
 
 @dataclass(frozen=True)
@@ -194,15 +259,15 @@ def _init_worker(job: _Job) -> None:
 
 
 @contextmanager
-def _results_in_order(job: _Job, pdb_ids: list[str], workers: int):
-    """Results per complex in sorted id order, computed in this process or in a pool: the
-    output is the same bytes for any number of workers."""
-    if workers <= 1:
-        _init_worker(job)
-        yield map(_complex_result, pdb_ids)
+def _results_as_completed(job: _Job, pdb_ids: list[str]):
+    """A :class:`ComplexRecord` per id as each completes, computed in this process, a local
+    process pool or on a Dask cluster (the build puts rows back in sorted id order)."""
+    if not pdb_ids:
+        yield iter(())
         return
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
-        yield pool.imap(_complex_result, pdb_ids, chunksize=1)
+    config = job.config
+    with open_executor(config.executor, config.workers, config.scheduler, job, _init_worker, _complex_result) as (submit, wait_first, window):
+        yield completed_results(submit, wait_first, pdb_ids, window)
 
 
 def _task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
@@ -224,23 +289,29 @@ def _load(pdb_id: str):
     return None if isinstance(item, SkippedEntry) else item
 
 
-def _complex_result(pdb_id: str) -> _ComplexResult:
+def _complex_result(pdb_id: str) -> ComplexRecord:
     job = _worker_job
-    entry = job.entries[pdb_id]
     split = job.splits[pdb_id]
-    result = _ComplexResult(pdb_id, _entry_checksum([p for p in (entry.pocket, entry.mol2, entry.sdf) if p]), split)
-    item = _load(pdb_id) or read_entry(entry)
+    record = ComplexRecord(pdb_id, split)
+    item = _load(pdb_id) or read_entry(job.entries[pdb_id])
     if isinstance(item, SkippedEntry):
-        result.skipped = item
-        return result
+        record.skipped = item.to_dict()
+        return record
     config = job.config
     ctx = ComplexContext(item, image_size=config.image_size, split_ids=job.split_ids[split], load=_load)
     for task_name in config.tasks:
         try:
-            result.rows[task_name] = _task_rows(TASKS[task_name], ctx, split, config.seed)
+            rows = _task_rows(TASKS[task_name], ctx, split, config.seed)
         except PartnerError as error:
-            result.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)))
+            record.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)).to_dict())
+            continue
         except Exception as error:  # one odd complex must not stop a build of thousands
-            result.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}"))
-    result.image_digests = {hashlib.sha256(png).hexdigest() for png in ctx.renders.values()}
-    return result
+            record.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
+            continue
+        features = task_features(task_name)
+        table = pa.Table.from_pylist([features.encode_example(row) for row in rows], schema=features.arrow_schema)
+        record.tables[task_name] = parquet_bytes(table)
+        record.rows[task_name] = len(rows)
+        record.image_slots += sum(len(row["images"]) for row in rows)
+    record.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
+    return record

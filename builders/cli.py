@@ -17,6 +17,9 @@ from .audit import add_audit_arguments, run_audit
 from .gallery import add_gallery_arguments, run_gallery
 from .baselines import add_baseline_arguments, run_baseline
 from .evaluation.runs import add_evaluate_arguments, run_evaluate
+from .merge import add_merge_arguments, run_merge
+from .push import add_push_arguments, run_push
+from .sharding import parse_shard
 from .build import BuildError
 from .pdbbind import SourceError, sample_corpus_dir
 from .splits import SplitFileError
@@ -76,6 +79,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         split_file=_split_file(args),
         limit=args.limit,
         workers=args.workers,
+        shard=args.shard,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        resume=args.resume,
         progress=not args.quiet,
     )
     manifest = build(config)
@@ -158,20 +165,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
-# Subcommands whose issue has not landed yet: name -> (help, issue that implements it).
-_PENDING = {
-    "merge": ("combine --shard i/n builds into one folder", 8),
-    "push": ("publish a build to the Hugging Face Hub", 8),
-}
-
-
-def _pending(name: str, issue: int):
-    def run(args: argparse.Namespace) -> int:
-        raise CLIError(f"'{name}' is not implemented yet (issue {issue})")
-
-    return run
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="misi-bench", description="Rebuild MiSI-Bench from PDBbind as a Hugging Face dataset.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -192,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--split-file", type=Path, help='JSON {"train": [ids], "test": [ids]} overriding the hashed split')
     build.add_argument("--limit", type=int, help="use only the first N entries (sorted ids)")
     build.add_argument("--workers", type=int, default=1, help="processes rendering complexes in parallel (output is identical for any N)")
+    build.add_argument("--shard", type=parse_shard, metavar="I/N", help="build only shard I of N (round robin over sorted ids); combine the N outputs with 'misi-bench merge'")
+    build.add_argument("--executor", choices=("local", "dask"), default="local", help="local processes (--workers) or a Dask cluster (--scheduler)")
+    build.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    build.add_argument("--no-resume", dest="resume", action="store_false", help="discard checkpoints of an interrupted build of --out and start over (default: resume)")
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     build.set_defaults(run=cmd_build)
 
@@ -222,6 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_gallery_arguments(gallery)
     gallery.set_defaults(run=run_gallery)
 
+    merge = commands.add_parser("merge", help="combine --shard i/n builds into one folder (byte-identical to a one-shot build)")
+    add_merge_arguments(merge)
+    merge.set_defaults(run=run_merge)
+    push = commands.add_parser("push", help="publish a build to the Hugging Face Hub (--dry-run: files, sizes, viewer checks)")
+    add_push_arguments(push)
+    push.set_defaults(run=run_push)
+
     evaluate = commands.add_parser("evaluate", help="score model predictions with the paper's metrics (JSON or Table-1 markdown)")
     add_evaluate_arguments(evaluate)
     evaluate.set_defaults(run=run_evaluate)
@@ -229,17 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_baseline_arguments(baseline)
     baseline.set_defaults(run=run_baseline)
 
-    for name, (help_text, issue) in _PENDING.items():
-        pending = commands.add_parser(name, help=f"{help_text} (not implemented yet: issue {issue})")
-        pending.set_defaults(run=_pending(name, issue), pending=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
-    if unknown and not getattr(args, "pending", False):
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args = parser.parse_args(argv)
     try:
         return args.run(args)
     except (CLIError, SourceError, SplitFileError, BuildError) as error:

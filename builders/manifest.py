@@ -45,6 +45,14 @@ def make_manifest(config, stats, shards: dict) -> dict:
     }
 
 
+def shard_section(shard: tuple[int, int], pdb_ids: list[str], image_digests: set[str]) -> dict:
+    """What ``misi-bench merge`` needs beyond a normal manifest: which shard this is, its
+    complexes, and its distinct image digests (images can repeat across shards, so distinct
+    counts do not add up)."""
+    index, count = shard
+    return {"index": index, "count": count, "complexes": list(pdb_ids), "image_digests": sorted(image_digests)}
+
+
 def write(out: Path, manifest: dict) -> None:
     path = Path(out) / MANIFEST_NAME
     tmp = path.with_suffix(".json.tmp")

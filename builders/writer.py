@@ -51,15 +51,32 @@ class SplitWriter:
         self.features = features
         self.schema = features.arrow_schema
         self._pending: list[dict] = []
+        self._pending_files: list[tuple[Path, int, int]] = []  # (Parquet file, first row, rows)
+        self._pending_rows = 0
         self._parts: list[tuple[Path, int]] = []
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_part = 0
 
     def add(self, row: dict, encoded: bool = False) -> None:
         """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
+        assert not self._pending_files, "rows and Parquet files cannot be mixed in one writer"
         self._pending.append(row if encoded else self.features.encode_example(row))
         if len(self._pending) >= ROWS_PER_GROUP:
             self._flush()
+
+    def add_file(self, path: Path, rows: int) -> None:
+        """Add every row of a Parquet file written with this writer's schema (a build checkpoint).
+        Only (file, first row, count) is kept until a row group is full, so pending rows cost no
+        memory: a build holds at most one row group's images at a time, not one per config/split."""
+        assert not self._pending, "rows and Parquet files cannot be mixed in one writer"
+        start = 0
+        while start < rows:
+            take = min(rows - start, ROWS_PER_GROUP - self._pending_rows)
+            self._pending_files.append((Path(path), start, take))
+            self._pending_rows += take
+            start += take
+            if self._pending_rows >= ROWS_PER_GROUP:
+                self._flush()
 
     def _open_part(self) -> None:
         path = self.folder / f".{self.split}-{len(self._parts):05d}.parquet.tmp"
@@ -67,16 +84,24 @@ class SplitWriter:
         self._parts.append((path, 0))
         self._rows_in_part = 0
 
+    def _pending_table(self) -> pa.Table:
+        if self._pending:
+            return pa.Table.from_pylist(self._pending, schema=self.schema)
+        pieces = [pq.read_table(path, schema=self.schema).slice(start, count) for path, start, count in self._pending_files]
+        return pa.concat_tables(pieces).combine_chunks()
+
     def _flush(self) -> None:
-        if not self._pending:
+        if not self._pending and not self._pending_files:
             return
         if self._writer is None:
             self._open_part()
-        table = pa.Table.from_pylist(self._pending, schema=self.schema)
+        table = self._pending_table()
         self._writer.write_table(table, row_group_size=ROWS_PER_GROUP)
-        self._rows_in_part += len(self._pending)
+        self._rows_in_part += table.num_rows
         self._parts[-1] = (self._parts[-1][0], self._rows_in_part)
         self._pending = []
+        self._pending_files = []
+        self._pending_rows = 0
         if self._parts[-1][0].stat().st_size >= MAX_SHARD_BYTES:
             self._writer.close()
             self._writer = None

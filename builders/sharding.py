@@ -1,0 +1,34 @@
+"""``--shard i/n``: which complexes a shard builds.
+
+Shard ``i`` of ``n`` takes every n-th complex of the build's sorted id list, starting at the i-th
+(round robin): shards are balanced to one complex, and whether an id lands in a shard depends only
+on the corpus, the split file and ``--limit`` (``misi-bench merge`` checks that every shard saw the
+same inputs). Each shard still knows the whole sorted id list of every split, so tasks that pair
+complexes draw the same partner as a one-shot build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` -> ``(2, 4)``; argparse type (a bad value is a one-line usage error)."""
+    match = _SPEC.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"--shard must look like i/n (e.g. 1/4), got {text!r}")
+    index, count = int(match.group(1)), int(match.group(2))
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 1 <= i <= n")
+    return index, count
+
+
+def shard_ids(sorted_ids: list[str], shard: tuple[int, int] | None) -> list[str]:
+    """The ids shard ``(i, n)`` builds, in sorted order (all of them when ``shard`` is None)."""
+    if shard is None:
+        return list(sorted_ids)
+    index, count = shard
+    return list(sorted_ids[index - 1::count])
