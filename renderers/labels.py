@@ -17,6 +17,7 @@ the same Pillow/FreeType.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,14 +54,22 @@ def label_size_px(depth: float, image_width: int) -> int:
     return int(round(min(max(px, style.LABEL_MIN_PX * scale), style.LABEL_MAX_PX * scale)))
 
 
-def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: float) -> np.ndarray:
-    """``image`` (H, W, 3 uint8) with ``labels`` (content.Label) blended on top, in order.
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A label as drawn: its text, glyph coverage mask, lower-left pixel corner and depth cue."""
 
-    Each label is the label color times its depth-cue factor, alpha-blended through the glyph
-    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
+    text: str
+    mask: Image.Image
+    x0: int
+    y1: int
+    cue: float
+
+
+def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
+    """The labels that would be drawn, in drawing order, with their placement: none behind the
+    near plane, fully depth-cued or entirely off the frame."""
     if not labels:
-        return image
-    height, width = image.shape[:2]
+        return []
     anchors = camera.to_camera(np.array([label.anchor for label in labels]).reshape(-1, 3))
     anchors = anchors + np.array([label.offset for label in labels], dtype=np.float64)
     depths = -anchors[:, 2]
@@ -71,7 +80,7 @@ def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: flo
         f = (width / 2) / np.tan(np.radians(style.FIELD_OF_VIEW / 2))
         us = np.floor(width / 2 + anchors[:, 0] * f / depths)
         vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
-    canvas = Image.fromarray(image, "RGB")
+    placed = []
     for label, depth, cue, u, v in zip(labels, depths, cues, us, vs):
         if depth <= near or cue <= 0.0 or not label.text or not (-4 * width < u < 5 * width and -4 * height < v < 5 * height):
             continue
@@ -79,7 +88,22 @@ def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: flo
         x0, y1 = int(u), int(v)  # lower-left corner
         if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
             continue
-        level = int(np.floor(255.0 * cue + 0.5))
+        placed.append(PlacedLabel(label.text, mask, x0, y1, float(cue)))
+    return placed
+
+
+def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: float) -> np.ndarray:
+    """``image`` (H, W, 3 uint8) with ``labels`` (content.Label) blended on top, in order.
+
+    Each label is the label color times its depth-cue factor, alpha-blended through the glyph
+    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
+    height, width = image.shape[:2]
+    placed = place_labels(labels, camera, near, far, width, height)
+    if not placed:
+        return image
+    canvas = Image.fromarray(image, "RGB")
+    for label in placed:
+        level = int(np.floor(255.0 * label.cue + 0.5))
         color = tuple(int(c * level // 255) for c in style.LABEL_COLOR)
-        canvas.paste(color, (x0, y1 - mask.height, x0 + mask.width, y1), mask)
+        canvas.paste(color, (label.x0, label.y1 - label.mask.height, label.x0 + label.mask.width, label.y1), label.mask)
     return np.asarray(canvas)

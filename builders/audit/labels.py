@@ -1,11 +1,7 @@
 """Label collisions: the fraction of drawn labels whose text overlaps another label's text.
 
-Needs the source complexes: the renderer does not return label boxes, so they are recomputed
-with its own pieces (``content.displayed`` for the labels, ``render.camera_for`` and
-``render.near_far`` for the camera and depth cue, ``labels.label_size_px`` and
-``labels.text_mask`` for the glyphs), following ``labels.draw_labels`` step by step: the same
-anchors, offsets, skipped labels (behind the near plane, fully depth-cued, off screen) and the
-same lower-left placement. A label's box is the bounding box of its glyph pixels (ink, not the
+Needs the source complexes: the labels are placed with the renderer's own layout
+(``labels.place_labels``, which ``draw_labels`` draws from), so the boxes are those of the image. A label's box is the bounding box of its glyph pixels (ink, not the
 font's line box), clipped to the frame. Distinct (complex, scene) pairs per task are checked,
 at most ``max_label_scenes_per_task`` in row order.
 """
@@ -18,10 +14,9 @@ from .data import Build, Complexes, complex_id_of_image, scene_of
 
 
 def label_boxes(complex_, scene) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """(text, (left, top, right, bottom)) of every label ``draw_labels`` would draw."""
-    from misi_bench.renderers import style
+    """(text, (left, top, right, bottom)) of every label the renderer draws: the ink of its glyphs."""
     from misi_bench.renderers.content import displayed
-    from misi_bench.renderers.labels import label_size_px, text_mask
+    from misi_bench.renderers.labels import place_labels
     from misi_bench.renderers.render import camera_for, near_far
 
     if not scene.labels:
@@ -31,31 +26,15 @@ def label_boxes(complex_, scene) -> list[tuple[str, tuple[int, int, int, int]]]:
         return []
     camera = camera_for(complex_, scene, shown)
     near, far = near_far(shown, camera)
-    width = height = scene.size
-    anchors = camera.to_camera(np.array([label.anchor for label in shown.labels]).reshape(-1, 3))
-    anchors = anchors + np.array([label.offset for label in shown.labels], dtype=np.float64)
-    depths = -anchors[:, 2]
-    start = near + style.DEPTH_CUE_START * (far - near)
-    end = near + style.DEPTH_CUE_END * (far - near)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cues = np.clip((end - depths) / max(end - start, 1e-9), 0.0, 1.0)
-        f = (width / 2) / np.tan(np.radians(style.FIELD_OF_VIEW / 2))
-        us = np.floor(width / 2 + anchors[:, 0] * f / depths)
-        vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
+    size = scene.size
     boxes = []
-    for label, depth, cue, u, v in zip(shown.labels, depths, cues, us, vs):
-        if depth <= near or cue <= 0.0 or not label.text or not (-4 * width < u < 5 * width and -4 * height < v < 5 * height):
-            continue
-        mask = text_mask(label.text, label_size_px(float(depth), width))
-        x0, y1 = int(u), int(v)
-        if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
-            continue
-        ink = mask.getbbox()
+    for label in place_labels(shown.labels, camera, near, far, size, size):
+        ink = label.mask.getbbox()
         if ink is None:
             continue
-        top = y1 - mask.height
-        left, upper, right, lower = x0 + ink[0], top + ink[1], x0 + ink[2], top + ink[3]
-        left, upper, right, lower = max(left, 0), max(upper, 0), min(right, width), min(lower, height)
+        top = label.y1 - label.mask.height
+        left, upper = max(label.x0 + ink[0], 0), max(top + ink[1], 0)
+        right, lower = min(label.x0 + ink[2], size), min(top + ink[3], size)
         if right > left and lower > upper:
             boxes.append((label.text, (left, upper, right, lower)))
     return boxes
