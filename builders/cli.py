@@ -165,6 +165,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+_DELEGATED = (
+    ("audit", "answerability and shortcut report of a build (audit.json, audit.md)", add_audit_arguments, run_audit),
+    ("gallery", "static HTML pages of sample questions", add_gallery_arguments, run_gallery),
+    ("merge", "combine --shard i/n builds into one folder (byte-identical to a one-shot build)", add_merge_arguments, run_merge),
+    ("push", "publish a build to the Hugging Face Hub (--dry-run: files, sizes, viewer checks)", add_push_arguments, run_push),
+    ("evaluate", "score model predictions with the paper's metrics (JSON or Table-1 markdown)", add_evaluate_arguments, run_evaluate),
+    ("baseline", "write oracle/random/majority predictions for a split", add_baseline_arguments, run_baseline),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="misi-bench", description="Rebuild MiSI-Bench from PDBbind as a Hugging Face dataset.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -212,26 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")
     render.set_defaults(run=cmd_render)
 
-    audit = commands.add_parser("audit", help="answerability and shortcut report of a build (audit.json, audit.md)")
-    add_audit_arguments(audit)
-    audit.set_defaults(run=run_audit)
-    gallery = commands.add_parser("gallery", help="static HTML pages of sample questions")
-    add_gallery_arguments(gallery)
-    gallery.set_defaults(run=run_gallery)
-
-    merge = commands.add_parser("merge", help="combine --shard i/n builds into one folder (byte-identical to a one-shot build)")
-    add_merge_arguments(merge)
-    merge.set_defaults(run=run_merge)
-    push = commands.add_parser("push", help="publish a build to the Hugging Face Hub (--dry-run: files, sizes, viewer checks)")
-    add_push_arguments(push)
-    push.set_defaults(run=run_push)
-
-    evaluate = commands.add_parser("evaluate", help="score model predictions with the paper's metrics (JSON or Table-1 markdown)")
-    add_evaluate_arguments(evaluate)
-    evaluate.set_defaults(run=run_evaluate)
-    baseline = commands.add_parser("baseline", help="write oracle/random/majority predictions for a split")
-    add_baseline_arguments(baseline)
-    baseline.set_defaults(run=run_baseline)
+    # Subcommands whose arguments and runner live next to their implementation.
+    for name, help_text, add_arguments, run in _DELEGATED:
+        sub = commands.add_parser(name, help=help_text)
+        add_arguments(sub)
+        sub.set_defaults(run=run)
 
     return parser
 
