@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -20,9 +21,13 @@ def place_correct(rng: np.random.Generator, correct, decoys: list) -> tuple[list
     return options, LETTERS[position]
 
 
+@lru_cache(maxsize=64)
+def _pixels(png: bytes) -> np.ndarray:
+    """Decoded RGB pixels; an option image is compared with several others, decoded once."""
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
 def pixel_difference(png_a: bytes, png_b: bytes) -> float:
     """Mean absolute difference of two same-size PNGs over all pixels and channels, 0..255."""
-    with Image.open(io.BytesIO(png_a)) as a, Image.open(io.BytesIO(png_b)) as b:
-        first = np.asarray(a.convert("RGB"), dtype=np.int16)
-        second = np.asarray(b.convert("RGB"), dtype=np.int16)
-    return float(np.abs(first - second).mean())
+    return float(np.abs(_pixels(png_a) - _pixels(png_b)).mean())
