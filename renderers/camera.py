@@ -109,11 +109,6 @@ class Camera:
         """Scene coordinates (N, 3) → camera coordinates (N, 3)."""
         return np.asarray(points, dtype=np.float64) @ self.rotation.T + self.translation
 
-    def scaled(self, factor: int) -> Camera:
-        """The same view on a ``factor`` times larger pixel grid (supersampling)."""
-        return Camera(self.rotation, self.translation, self.width * factor, self.height * factor,
-                      self.center, self.distance)
-
     def project(self, camera_points: np.ndarray) -> np.ndarray:
         return project(camera_points, self.width, self.height)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 # --- colors (scene-conventions §5: Jmol element table as used by ChimeraX) -------------------
-BACKGROUND = (0, 0, 0)
+# Background: black (the rasterizer starts from zeros; the depth cue fades toward it).
 LIGAND_CARBON = (144, 144, 144)  # #909090, `color byelement`
 POCKET_CARBONS = ((191, 153, 242), (242, 179, 102))  # #BF99F2 / #F2B366 by Residue.color_index
 LABEL_COLOR = (255, 255, 255)  # auto-contrast on black
@@ -60,7 +60,7 @@ DEPTH_CUE_START = 0.5  # fraction of near..far where dimming starts
 DEPTH_CUE_END = 1.0
 
 # --- labels (scene-conventions §7; the size is our choice, see labels.py) --------------------
-CHIMERAX_LABEL_HEIGHT = 0.7  # Å, ChimeraX's 3-D label rectangle height
+# ChimeraX draws labels 0.7 Å tall; unreadable at 512 px, hence:
 LABEL_HEIGHT = 1.1  # Å, ours: text line height (font size) at the anchor depth
 LABEL_MIN_PX = 11  # ... but never smaller than this many pixels (legibility floor) at 512 px
 LABEL_MAX_PX = 40  # ... nor larger (zoomed-in scenes)

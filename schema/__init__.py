@@ -22,12 +22,6 @@ def load(name: str) -> dict:
     return json.loads(resources.files(__name__).joinpath(file_name).read_text(encoding="utf-8"))
 
 
-def task_names() -> list[str]:
-    """Tasks that have a schema file, sorted."""
-    names = [p.name for p in resources.files(__name__).iterdir() if p.name.endswith(".schema.json")]
-    return sorted(n[: -len(".schema.json")] for n in names if n not in SHARED_FILES)
-
-
 @lru_cache(maxsize=None)
 def _registry() -> Registry:
     resources_ = [(name, Resource.from_contents(load(name))) for name in SHARED_FILES]

@@ -26,7 +26,6 @@ to chance (the ``random`` baseline of ``misi-bench baseline``, mean over ``CHANC
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import numpy as np

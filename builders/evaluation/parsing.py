@@ -52,7 +52,6 @@ TASKS = (
 )
 COMMAND_TASKS = frozenset({"translation", "rotation", "zooming"})
 CHOICE_TASKS = frozenset({"translation_rotation", "rotation_rotation", "interaction_location"})
-BOND_TASKS = frozenset({"residue_ligand_interaction", "pocket_ligand_interaction"})
 LETTERS = "ABCD"
 
 

@@ -27,11 +27,6 @@ TYPE_INFO: dict[str, tuple[int, int]] = {
 }
 
 
-def geometry_of(idatm_type: str) -> int | None:
-    info = TYPE_INFO.get(idatm_type)
-    return info[0] if info else None
-
-
 @dataclass
 class AtomGraph:
     """What the geometric typer needs about one molecule (ligand or hetero residue).

@@ -42,8 +42,6 @@ _SIDE_CHAINS: dict[str, dict[str, str]] = {
 _SIDE_CHAINS["HYP"]["OD"] = "O3"
 
 TEMPLATE_RESIDUES = frozenset(_SIDE_CHAINS)
-STANDARD_AMINO_ACIDS = ("ALA", "ARG", "ASN", "ASP", "CYS", "GLN", "GLU", "GLY", "HIS", "ILE",
-                        "LEU", "LYS", "MET", "PHE", "PRO", "SER", "THR", "TRP", "TYR", "VAL")
 
 _SIDE_BONDS: dict[str, list[tuple[str, str]]] = {
     "GLY": [],

@@ -19,7 +19,6 @@ from misi_bench.renderers import Scene, render_png
 
 from ..structure import Complex
 
-SPLIT_COUNTS = ("train", "test")
 
 
 class ImageSpec(NamedTuple):
