@@ -20,22 +20,20 @@ import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import pyarrow as pa
 from tqdm import tqdm
 
-from . import card, manifest, records
-from .checkpoint import CheckpointStore, ComplexRecord, build_key, parquet_bytes
+from . import card, manifest
+from .checkpoint import CheckpointStore, build_key
 from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
 from .features import task_features
-from .pdbbind import SkippedEntry, read_entry
-from .rng import COMPLEX_LEVEL, question_rng
+from .generate import Job, TaskSkip, complex_result, init_worker
+from .pdbbind import SkippedEntry
 from .sharding import shard_ids
 from .splits import SPLITS, assign_splits
 from .tasks import TASKS
-from .tasks.base import ComplexContext, PartnerError
+from .tiny import write_tiny
 from .writer import SplitWriter
 
 TINY_PER_TASK = 50
@@ -177,9 +175,10 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
         for task in config.tasks
         for split in config.splits
     }
-    job = _Job(config, entries, splits, split_ids, key)
+    job = Job(key, config.seed, config.image_size, tuple(config.tasks),
+              {task: task_features(task).arrow_schema for task in config.tasks}, entries, splits, split_ids)
     written = 0  # complexes of `mine` handed to the writers, always in sorted id order
-    with _results_as_completed(job, todo) as results, \
+    with _results_as_completed(config, job, todo) as results, \
             tqdm(total=len(mine), initial=len(mine) - len(todo), desc="complexes", unit="complex", disable=not config.progress) as bar:
         for record in itertools.chain([None], results):  # None: first hand over what is already checkpointed
             if record is not None:
@@ -195,7 +194,7 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
         shards[task][split] = writer.close()
     if config.shard is None and "test" in config.splits:
         for task in config.tasks:
-            shards[task]["tiny"] = records.write_tiny(out, task, shards[task]["test"], config.seed, TINY_PER_TASK)
+            shards[task]["tiny"] = write_tiny(out, task, shards[task]["test"], config.seed, TINY_PER_TASK)
     manifest_data = manifest.make_manifest(config, stats, shards)
     if config.shard is not None:
         manifest_data["shard"] = manifest.shard_section(config.shard, mine, stats.image_digests)
@@ -214,8 +213,8 @@ def _add_complex(store: CheckpointStore, pdb_id: str, tasks, writers, stats: Bui
     split = meta["split"]
     stats.complexes[split].append(pdb_id)
     for task in tasks:
-        if meta["rows"].get(task):
-            writers[(task, split)].add_file(store.table_path(pdb_id, task), meta["rows"][task])
+        if meta["row_image_bytes"].get(task):
+            writers[(task, split)].add_file(store.table_path(pdb_id, task), meta["row_image_bytes"][task])
     stats.image_slots += meta["image_slots"]
     stats.image_digests.update(meta["image_digests"])
     stats.task_skips.extend(TaskSkip(**skip) for skip in meta["task_skips"])
@@ -225,93 +224,12 @@ def _entry_files(entry) -> list[Path]:
     return [p for p in (entry.pocket, entry.mol2, entry.sdf) if p]
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What a worker needs to turn one complex into rows (picklable)."""
-
-    config: BuildConfig
-    entries: dict
-    splits: dict[str, str]
-    split_ids: dict[str, tuple[str, ...]]
-    key: str
-
-
-@dataclass(frozen=True)
-class TaskSkip:
-    """A task left out for one complex, with a short reason code and the error text."""
-
-    pdb_id: str
-    task: str
-    reason: str  # no_partner, generation_failed
-    detail: str
-
-    def to_dict(self) -> dict:
-        return {"pdb_id": self.pdb_id, "task": self.task, "reason": self.reason, "detail": self.detail}
-
-
-_worker_job: _Job | None = None
-
-
-def _init_worker(job: _Job) -> None:
-    global _worker_job
-    _worker_job = job
-    _load.cache_clear()
-
-
 @contextmanager
-def _results_as_completed(job: _Job, pdb_ids: list[str]):
+def _results_as_completed(config: BuildConfig, job: Job, pdb_ids: list[str]):
     """A :class:`ComplexRecord` per id as each completes, computed in this process, a local
     process pool or on a Dask cluster (the build puts rows back in sorted id order)."""
     if not pdb_ids:
         yield iter(())
         return
-    config = job.config
-    with open_executor(config.executor, config.workers, config.scheduler, job, _init_worker, _complex_result) as (submit, wait_first, window):
+    with open_executor(config.executor, config.workers, config.scheduler, job, init_worker, complex_result) as (submit, wait_first, window):
         yield completed_results(submit, wait_first, pdb_ids, window)
-
-
-def _task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
-    """Every row of one task for one complex: all or none (a failure skips the whole task)."""
-    rows = []
-    complex_rng = question_rng(seed, task.name, split, ctx.pdb_id, COMPLEX_LEVEL)
-    for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
-        spec = task.make(ctx, slot, question_rng(seed, task.name, split, ctx.pdb_id, index))
-        row = records.assemble(task, ctx, split, index, spec)
-        records.validate(row)
-        rows.append(row)
-    return rows
-
-
-@lru_cache(maxsize=8)
-def _load(pdb_id: str):
-    """Read a complex on demand (tasks that pair complexes); a few stay cached per process."""
-    item = read_entry(_worker_job.entries[pdb_id])
-    return None if isinstance(item, SkippedEntry) else item
-
-
-def _complex_result(pdb_id: str) -> ComplexRecord:
-    job = _worker_job
-    split = job.splits[pdb_id]
-    record = ComplexRecord(pdb_id, split)
-    item = _load(pdb_id) or read_entry(job.entries[pdb_id])
-    if isinstance(item, SkippedEntry):
-        record.skipped = item.to_dict()
-        return record
-    config = job.config
-    ctx = ComplexContext(item, image_size=config.image_size, split_ids=job.split_ids[split], load=_load)
-    for task_name in config.tasks:
-        try:
-            rows = _task_rows(TASKS[task_name], ctx, split, config.seed)
-        except PartnerError as error:
-            record.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)).to_dict())
-            continue
-        except Exception as error:  # one odd complex must not stop a build of thousands
-            record.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
-            continue
-        features = task_features(task_name)
-        table = pa.Table.from_pylist([features.encode_example(row) for row in rows], schema=features.arrow_schema)
-        record.tables[task_name] = parquet_bytes(table)
-        record.rows[task_name] = len(rows)
-        record.image_slots += sum(len(row["images"]) for row in rows)
-    record.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
-    return record

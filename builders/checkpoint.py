@@ -3,7 +3,7 @@
 A build works in a sibling folder of its output named from the output path
 (``OUT`` -> ``.OUT.building/``). Each finished complex is saved there as a small folder
 ``checkpoints/<key>/<pdb_id>/`` holding ``meta.json`` (split, skip reasons, image digests, row
-counts) and one Parquet file of encoded rows per task. The folder is written under a temporary
+sizes) and one Parquet file of encoded rows per task. The folder is written under a temporary
 name and renamed when complete, so a complex is either fully checkpointed or absent; no pickle.
 
 ``key`` is a hash of everything a complex's rows depend on: builder version and source code,
@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .manifest import SOFTWARE
+from .parquet_layout import writer_options
 
 META = "meta.json"
 _CODE_SUFFIXES = {".py", ".json", ".ttf", ".otf", ".yaml", ".yml"}
@@ -45,17 +46,17 @@ class ComplexRecord:
     task_skips: list[dict] = field(default_factory=list)
     image_digests: list[str] = field(default_factory=list)
     image_slots: int = 0
-    rows: dict[str, int] = field(default_factory=dict)  # task -> number of rows
+    row_image_bytes: dict[str, list[int]] = field(default_factory=dict)  # task -> PNG bytes of each row
     tables: dict[str, bytes] = field(default_factory=dict)  # task -> Parquet bytes
 
     def meta(self) -> dict:
         return {"pdb_id": self.pdb_id, "split": self.split, "skipped": self.skipped, "task_skips": self.task_skips,
-                "image_digests": self.image_digests, "image_slots": self.image_slots, "rows": self.rows}
+                "image_digests": self.image_digests, "image_slots": self.image_slots, "row_image_bytes": self.row_image_bytes}
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="none", write_statistics=False)  # PNGs do not compress
+    pq.write_table(table, sink, **writer_options(table.schema, compression="none"))  # short-lived files
     return sink.getvalue().to_pybytes()
 
 

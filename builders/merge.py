@@ -17,10 +17,12 @@ from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 
-from . import card, manifest, records
-from .build import TINY_PER_TASK, BuildError, BuildStats, TaskSkip, move_into_place
+from . import card, manifest
+from .build import TINY_PER_TASK, BuildError, BuildStats, move_into_place
 from .features import task_features
+from .generate import TaskSkip
 from .pdbbind import SkippedEntry
+from .tiny import write_tiny
 from .verify import verify_folder
 from .writer import SplitWriter
 
@@ -103,7 +105,7 @@ def _merge_into(shards: list[tuple[Path, dict]], out: Path) -> dict:
                 writer.add(row, encoded=True)
             infos[task][split] = writer.close()
         if "test" in params["splits"]:
-            infos[task]["tiny"] = records.write_tiny(out, task, infos[task]["test"], params["seed"], TINY_PER_TASK)
+            infos[task]["tiny"] = write_tiny(out, task, infos[task]["test"], params["seed"], TINY_PER_TASK)
     manifest_data = manifest.make_manifest(config, stats, infos)
     card.write_card(out, manifest_data)
     manifest.write(out, manifest_data)

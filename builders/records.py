@@ -1,18 +1,13 @@
-"""Assemble, validate and sub-sample dataset rows (shared by every task)."""
+"""Assemble and validate dataset rows (shared by every task). Imported by build workers, so
+it stays free of `datasets`."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-
-import pyarrow.parquet as pq
 
 from misi_bench import schema
 
-from .features import task_features
-from .rng import question_rng
 from .tasks.base import ComplexContext, QuestionSpec, Task
-from .writer import ShardInfo, SplitWriter
 
 
 class RecordError(ValueError):
@@ -69,27 +64,3 @@ def validate(row: dict) -> None:
     errors = schema_errors(row)
     if errors:
         raise RecordError(f"{row.get('id', '?')}: " + "; ".join(errors[:5]))
-
-
-def tiny_ids(test_ids: list[str], task: str, seed: int, count: int) -> list[str]:
-    """``count`` test ids drawn with a fixed seed (all when fewer), in their original order."""
-    if len(test_ids) <= count:
-        return list(test_ids)
-    rng = question_rng(seed, task, "tiny", "----", 0)
-    picked = sorted(int(i) for i in rng.choice(len(test_ids), size=count, replace=False))
-    return [test_ids[i] for i in picked]
-
-
-def write_tiny(out: Path, task: str, test_shards: list[ShardInfo], seed: int, count: int) -> list[ShardInfo]:
-    """The ``tiny`` split: a seeded sample of the test rows, copied with split = tiny."""
-    paths = [out / shard.path for shard in test_shards]
-    test_ids = [i for path in paths for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
-    chosen = set(tiny_ids(test_ids, task, seed, count))
-    writer = SplitWriter(out, task, "tiny", task_features(task))
-    for path in paths:
-        parquet = pq.ParquetFile(path)
-        for group in range(parquet.num_row_groups):
-            for row in parquet.read_row_group(group).to_pylist():
-                if row["id"] in chosen:
-                    writer.add({**row, "split": "tiny"}, encoded=True)
-    return writer.close()

@@ -1,7 +1,8 @@
 """Parquet shards per config and split, written atomically.
 
 Rows are encoded with the config's `datasets` features (images embedded as bytes) and written in
-row groups of ``ROWS_PER_GROUP`` to a temporary file; a shard is renamed to its final
+row groups of at most ``ROWS_PER_GROUP`` rows and ``MAX_GROUP_IMAGE_BYTES`` of images (rows
+always in order, a group closed by the first row that does not fit) to a temporary file; a shard is renamed to its final
 ``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole split is complete, so an interrupted
 build never leaves a shard that looks finished.
 """
@@ -17,7 +18,12 @@ import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .parquet_layout import writer_options
+
 ROWS_PER_GROUP = 100
+# Rows of the composite tasks carry five images (~1.3 MB): 100 of them would make a row group of
+# ~130 MB, heavy for the dataset viewer (which reads whole row groups) and for the writer's memory.
+MAX_GROUP_IMAGE_BYTES = 64 * 1024 * 1024
 MAX_SHARD_BYTES = 400 * 1024 * 1024  # the Hub viewer wants shards well under ~500 MB
 
 
@@ -40,19 +46,27 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def image_bytes(row: dict) -> int:
+    """PNG bytes of a row in Arrow form (what sizes its row group)."""
+    return sum(len(image["bytes"]) for image in row["images"])
+
+
 class SplitWriter:
     """Streams the rows of one config/split into one or more Parquet shards."""
 
-    def __init__(self, out_dir: Path, config: str, split: str, features: datasets.Features):
+    def __init__(self, out_dir: Path, config: str, split: str, features: datasets.Features,
+                 max_group_bytes: int = MAX_GROUP_IMAGE_BYTES):
         self.out_dir = Path(out_dir)
         self.folder = self.out_dir / "data" / config
         self.folder.mkdir(parents=True, exist_ok=True)
         self.split = split
         self.features = features
         self.schema = features.arrow_schema
+        self.max_group_bytes = max_group_bytes
         self._pending: list[dict] = []
         self._pending_files: list[tuple[Path, int, int]] = []  # (Parquet file, first row, rows)
         self._pending_rows = 0
+        self._pending_bytes = 0
         self._parts: list[tuple[Path, int]] = []
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_part = 0
@@ -60,27 +74,37 @@ class SplitWriter:
     def add(self, row: dict, encoded: bool = False) -> None:
         """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
         assert not self._pending_files, "rows and Parquet files cannot be mixed in one writer"
-        self._pending.append(row if encoded else self.features.encode_example(row))
-        if len(self._pending) >= ROWS_PER_GROUP:
-            self._flush()
+        encoded_row = row if encoded else self.features.encode_example(row)
+        self._make_room(image_bytes(encoded_row))
+        self._pending.append(encoded_row)
 
-    def add_file(self, path: Path, rows: int) -> None:
-        """Add every row of a Parquet file written with this writer's schema (a build checkpoint).
-        Only (file, first row, count) is kept until a row group is full, so pending rows cost no
-        memory: a build holds at most one row group's images at a time, not one per config/split."""
+    def add_file(self, path: Path, row_image_bytes: list[int]) -> None:
+        """Add every row of a Parquet file written with this writer's schema (a build checkpoint);
+        ``row_image_bytes`` holds each row's :func:`image_bytes`. Only (file, first row, count)
+        is kept until a row group is full, so pending rows cost no memory: a build holds at most
+        one row group's images at a time, not one per config/split."""
         assert not self._pending, "rows and Parquet files cannot be mixed in one writer"
-        start = 0
-        while start < rows:
-            take = min(rows - start, ROWS_PER_GROUP - self._pending_rows)
-            self._pending_files.append((Path(path), start, take))
-            self._pending_rows += take
-            start += take
-            if self._pending_rows >= ROWS_PER_GROUP:
-                self._flush()
+        for index, size in enumerate(row_image_bytes):
+            self._make_room(size)
+            last = self._pending_files[-1] if self._pending_files else None
+            if last and last[0] == Path(path) and last[1] + last[2] == index:
+                self._pending_files[-1] = (last[0], last[1], last[2] + 1)
+            else:
+                self._pending_files.append((Path(path), index, 1))
+
+    def _make_room(self, size: int) -> None:
+        """Account for one more row of ``size`` image bytes, first closing the row group if it is
+        full: it has ``ROWS_PER_GROUP`` rows, or the new row would take it over
+        ``max_group_bytes`` (a row bigger than that gets a group of its own)."""
+        if self._pending_rows and (self._pending_rows >= ROWS_PER_GROUP
+                                   or self._pending_bytes + size > self.max_group_bytes):
+            self._flush()
+        self._pending_rows += 1
+        self._pending_bytes += size
 
     def _open_part(self) -> None:
         path = self.folder / f".{self.split}-{len(self._parts):05d}.parquet.tmp"
-        self._writer = pq.ParquetWriter(path, self.schema, compression="snappy", write_statistics=False)
+        self._writer = pq.ParquetWriter(path, self.schema, **writer_options(self.schema))
         self._parts.append((path, 0))
         self._rows_in_part = 0
 
@@ -88,7 +112,7 @@ class SplitWriter:
         if self._pending:
             return pa.Table.from_pylist(self._pending, schema=self.schema)
         pieces = [pq.read_table(path, schema=self.schema).slice(start, count) for path, start, count in self._pending_files]
-        return pa.concat_tables(pieces).combine_chunks()
+        return pa.concat_tables(pieces)  # no combined copy needed: see parquet_layout
 
     def _flush(self) -> None:
         if not self._pending and not self._pending_files:
@@ -102,6 +126,8 @@ class SplitWriter:
         self._pending = []
         self._pending_files = []
         self._pending_rows = 0
+        self._pending_bytes = 0
+        pa.default_memory_pool().release_unused()  # give the row group's pages back to the OS
         if self._parts[-1][0].stat().st_size >= MAX_SHARD_BYTES:
             self._writer.close()
             self._writer = None

@@ -21,13 +21,14 @@ def place_correct(rng: np.random.Generator, correct, decoys: list) -> tuple[list
     return options, LETTERS[position]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _pixels(png: bytes) -> np.ndarray:
-    """Decoded RGB pixels; an option image is compared with several others, decoded once."""
+    """Decoded RGB pixels. An option image is compared with the (at most four) others of its
+    question, so it is decoded once; a few entries suffice and keep a worker's memory flat."""
     with Image.open(io.BytesIO(png)) as image:
-        return np.asarray(image.convert("RGB"), dtype=np.int16)
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
 def pixel_difference(png_a: bytes, png_b: bytes) -> float:
     """Mean absolute difference of two same-size PNGs over all pixels and channels, 0..255."""
-    return float(np.abs(_pixels(png_a) - _pixels(png_b)).mean())
+    return float(np.abs(_pixels(png_a).astype(np.int16) - _pixels(png_b)).mean())

@@ -1,0 +1,108 @@
+"""The worker side of a build: one complex in, its rows for every task out (as Parquet bytes).
+
+This module runs in every pool process and Dask worker, so it imports only what generating rows
+needs (tasks, renderer, RDKit, pyarrow) and never `datasets`, which would add ~110 MB to each
+worker. Rows are turned into Arrow with the task's schema, computed once by the build process
+from the `datasets` features and handed over in the :class:`Job`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyarrow as pa
+
+from . import records
+from .checkpoint import ComplexRecord, parquet_bytes
+from .pdbbind import SkippedEntry, read_entry
+from .rng import COMPLEX_LEVEL, question_rng
+from .tasks import TASKS
+from .tasks.base import ComplexContext, PartnerError
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to turn one complex into rows (picklable)."""
+
+    key: str  # the build's checkpoint key; names the job on Dask workers
+    seed: int
+    image_size: int
+    tasks: tuple[str, ...]
+    schemas: dict[str, pa.Schema]  # task -> Arrow schema of its `datasets` features
+    entries: dict
+    splits: dict[str, str]
+    split_ids: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class TaskSkip:
+    """A task left out for one complex, with a short reason code and the error text."""
+
+    pdb_id: str
+    task: str
+    reason: str  # no_partner, generation_failed
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"pdb_id": self.pdb_id, "task": self.task, "reason": self.reason, "detail": self.detail}
+
+
+_worker_job: Job | None = None
+
+
+def init_worker(job: Job) -> None:
+    global _worker_job
+    _worker_job = job
+    _load.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _load(pdb_id: str):
+    """Read a complex on demand (tasks that pair complexes); a few stay cached per process."""
+    item = read_entry(_worker_job.entries[pdb_id])
+    return None if isinstance(item, SkippedEntry) else item
+
+
+def task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
+    """Every row of one task for one complex: all or none (a failure skips the whole task)."""
+    rows = []
+    complex_rng = question_rng(seed, task.name, split, ctx.pdb_id, COMPLEX_LEVEL)
+    for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
+        spec = task.make(ctx, slot, question_rng(seed, task.name, split, ctx.pdb_id, index))
+        row = records.assemble(task, ctx, split, index, spec)
+        records.validate(row)
+        rows.append(row)
+    return rows
+
+
+def arrow_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Validated rows as Arrow, images in the `datasets` Image storage form {bytes, path}."""
+    return pa.Table.from_pylist([{**row, "images": [{"bytes": png, "path": None} for png in row["images"]]} for row in rows],
+                                schema=schema)
+
+
+def complex_result(pdb_id: str) -> ComplexRecord:
+    job = _worker_job
+    split = job.splits[pdb_id]
+    record = ComplexRecord(pdb_id, split)
+    item = _load(pdb_id) or read_entry(job.entries[pdb_id])
+    if isinstance(item, SkippedEntry):
+        record.skipped = item.to_dict()
+        return record
+    ctx = ComplexContext(item, image_size=job.image_size, split_ids=job.split_ids[split], load=_load)
+    for task_name in job.tasks:
+        try:
+            rows = task_rows(TASKS[task_name], ctx, split, job.seed)
+        except PartnerError as error:
+            record.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)).to_dict())
+            continue
+        except Exception as error:  # one odd complex must not stop a build of thousands
+            record.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
+            continue
+        record.tables[task_name] = parquet_bytes(arrow_table(rows, job.schemas[task_name]))
+        record.row_image_bytes[task_name] = [sum(map(len, row["images"])) for row in rows]
+        record.image_slots += sum(len(row["images"]) for row in rows)
+    record.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
+    return record
