@@ -72,13 +72,14 @@ def _residue(complex_, key: tuple[str, int, str]):
 
 
 def _radii(elements: np.ndarray, bonds: np.ndarray, shown: np.ndarray) -> np.ndarray:
-    """Stick radius, or the ion sphere radius for displayed atoms without a displayed bond."""
+    """Stick radius, or the ion sphere radius for displayed atoms without a displayed bond
+    (hidden atoms keep the stick radius: only displayed ones are looked up)."""
     radii = np.full(len(elements), style.STICK_RADIUS)
     bonds = np.asarray(bonds, dtype=np.int64).reshape(-1, 2)
     bonded = np.zeros(len(elements), dtype=bool)
     live = bonds[shown[bonds[:, 0]] & shown[bonds[:, 1]]] if len(bonds) else bonds
     bonded[live.ravel()] = True
-    for i in np.flatnonzero(~bonded):
+    for i in np.flatnonzero(shown & ~bonded):
         radii[i] = style.ION_RADII.get(str(elements[i]), style.STICK_RADIUS)
     return radii
 

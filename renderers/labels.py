@@ -17,6 +17,7 @@ the same Pillow/FreeType.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,11 +48,13 @@ def text_mask(text: str, size_px: int) -> Image.Image:
     return canvas
 
 
-def label_size_px(depth: float, image_width: int) -> int:
-    """Font em size in pixels for a label whose anchor is ``depth`` Å from the eye."""
+def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarray:
+    """Font em size in pixels for a label whose anchor is ``depth`` Å from the eye (or an int
+    array of them for an array of depths); halves round to even."""
     scale = image_width / 512.0
     px = style.LABEL_HEIGHT / pixel_size(depth, image_width)
-    return int(round(min(max(px, style.LABEL_MIN_PX * scale), style.LABEL_MAX_PX * scale)))
+    size = np.rint(np.clip(px, style.LABEL_MIN_PX * scale, style.LABEL_MAX_PX * scale))
+    return size.astype(np.int64) if np.ndim(size) else int(size)
 
 
 @dataclass(frozen=True)
@@ -80,15 +83,20 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         f = (width / 2) / np.tan(np.radians(style.FIELD_OF_VIEW / 2))
         us = np.floor(width / 2 + anchors[:, 0] * f / depths)
         vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
+        sizes = label_size_px(depths, width)
+    candidates = np.flatnonzero((depths > near) & (cues > 0.0) & (-4 * width < us) & (us < 5 * width)
+                                & (-4 * height < vs) & (vs < 5 * height))
     placed = []
-    for label, depth, cue, u, v in zip(labels, depths, cues, us, vs):
-        if depth <= near or cue <= 0.0 or not label.text or not (-4 * width < u < 5 * width and -4 * height < v < 5 * height):
+    for i, cue, u, v, size in zip(candidates.tolist(), cues[candidates].tolist(), us[candidates].tolist(),
+                                  vs[candidates].tolist(), sizes[candidates].tolist()):
+        text = labels[i].text
+        if not text:
             continue
-        mask = text_mask(label.text, label_size_px(float(depth), width))
+        mask = text_mask(text, size)
         x0, y1 = int(u), int(v)  # lower-left corner
         if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
             continue
-        placed.append(PlacedLabel(label.text, mask, x0, y1, float(cue)))
+        placed.append(PlacedLabel(text, mask, x0, y1, cue))
     return placed
 
 
@@ -103,7 +111,13 @@ def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: flo
         return image
     canvas = Image.fromarray(image, "RGB")
     for label in placed:
-        level = int(np.floor(255.0 * label.cue + 0.5))
-        color = tuple(int(c * level // 255) for c in style.LABEL_COLOR)
-        canvas.paste(color, (label.x0, label.y1 - label.mask.height, label.x0 + label.mask.width, label.y1), label.mask)
+        mask = label.mask
+        color = _cued_color(math.floor(255.0 * label.cue + 0.5))
+        canvas.paste(color, (label.x0, label.y1 - mask.height, label.x0 + mask.width, label.y1), mask)
     return np.asarray(canvas)
+
+
+@lru_cache(maxsize=256)
+def _cued_color(level: int) -> tuple[int, int, int]:
+    """The label color dimmed to ``level``/255 (integer arithmetic)."""
+    return tuple(c * level // 255 for c in style.LABEL_COLOR)
