@@ -176,13 +176,15 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
         for split in config.splits
     }
     job = Job(key, config.seed, config.image_size, tuple(config.tasks),
-              {task: task_features(task).arrow_schema for task in config.tasks}, entries, splits, split_ids)
+              {task: task_features(task).arrow_schema for task in config.tasks}, entries, splits, split_ids,
+              checkpoints=store.folder if config.executor == "local" else None, build_pid=os.getpid())
     written = 0  # complexes of `mine` handed to the writers, always in sorted id order
     with _results_as_completed(config, job, todo) as results, \
             tqdm(total=len(mine), initial=len(mine) - len(todo), desc="complexes", unit="complex", disable=not config.progress) as bar:
         for record in itertools.chain([None], results):  # None: first hand over what is already checkpointed
             if record is not None:
-                store.save(record)
+                if job.checkpoints is None:  # Dask: the rows came back with the result
+                    store.save(record)
                 finished.add(record.pdb_id)
                 bar.update()
             while written < len(mine) and mine[written] in finished:

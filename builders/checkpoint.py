@@ -90,6 +90,26 @@ def build_key(parameters: dict, splits: dict[str, str], inputs: dict[str, str]) 
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+def save_record(folder: Path, record: ComplexRecord) -> None:
+    """Checkpoint one complex in ``folder`` (a store's key folder): written under a temporary
+    name, made durable, then renamed, so it is either complete or absent. Safe to call from pool
+    workers: temporary names carry the process id."""
+    final = folder / record.pdb_id
+    tmp = folder / f".{record.pdb_id}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    for task, data in record.tables.items():
+        (tmp / f"{task}.parquet").write_bytes(data)
+    (tmp / META).write_text(json.dumps(record.meta(), sort_keys=True), encoding="utf-8")
+    for path in tmp.iterdir():  # durable before the rename makes the complex count as done
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    if final.exists():
+        shutil.rmtree(final)
+    os.rename(tmp, final)
+
+
 class CheckpointStore:
     """The finished complexes of one build key, in ``folder/<key[:20]>/``."""
 
@@ -107,20 +127,7 @@ class CheckpointStore:
         return {p.name for p in self.folder.iterdir() if not p.name.startswith(".") and (p / META).is_file()}
 
     def save(self, record: ComplexRecord) -> None:
-        final = self.folder / record.pdb_id
-        tmp = self.folder / f".{record.pdb_id}.tmp-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
-        for task, data in record.tables.items():
-            (tmp / f"{task}.parquet").write_bytes(data)
-        (tmp / META).write_text(json.dumps(record.meta(), sort_keys=True), encoding="utf-8")
-        for path in tmp.iterdir():  # durable before the rename makes the complex count as done
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-        if final.exists():
-            shutil.rmtree(final)
-        os.rename(tmp, final)
+        save_record(self.folder, record)
 
     def meta(self, pdb_id: str) -> dict:
         return json.loads((self.folder / pdb_id / META).read_text(encoding="utf-8"))

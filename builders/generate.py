@@ -9,13 +9,15 @@ from the `datasets` features and handed over in the :class:`Job`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 import pyarrow as pa
 
 from . import records
-from .checkpoint import ComplexRecord, parquet_bytes
+from .checkpoint import ComplexRecord, parquet_bytes, save_record
 from .pdbbind import SkippedEntry, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
 from .tasks import TASKS
@@ -34,6 +36,11 @@ class Job:
     entries: dict
     splits: dict[str, str]
     split_ids: dict[str, tuple[str, ...]]
+    # the checkpoint folder, when workers share the build machine's disk (local executor): a
+    # worker then saves its complex itself and returns only the metadata, so the images are not
+    # pickled through a pipe and written by the build process
+    checkpoints: Path | None = None
+    build_pid: int = 0  # the build process; an orphaned pool worker (build killed) saves nothing
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,18 @@ def arrow_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 
 def complex_result(pdb_id: str) -> ComplexRecord:
+    """One complex's record; already checkpointed (and without its tables) when the job says where."""
+    record = _generate(pdb_id)
+    job = _worker_job
+    if job.checkpoints is None:
+        return record
+    if job.build_pid not in (os.getpid(), os.getppid()):  # the build was killed: a rerun owns the folder now
+        raise SystemExit(1)
+    save_record(job.checkpoints, record)
+    return replace(record, tables={})
+
+
+def _generate(pdb_id: str) -> ComplexRecord:
     job = _worker_job
     split = job.splits[pdb_id]
     record = ComplexRecord(pdb_id, split)

@@ -51,6 +51,13 @@ def image_bytes(row: dict) -> int:
     return sum(len(image["bytes"]) for image in row["images"])
 
 
+def _read_rows(path: Path, start: int, count: int) -> pa.Table:
+    """Rows ``start`` .. ``start + count`` of a checkpoint file (``ParquetFile.read`` on one thread
+    is about twice as fast as ``pq.read_table`` for these small files)."""
+    with pq.ParquetFile(path) as parquet:
+        return parquet.read(use_threads=False).slice(start, count)
+
+
 class SplitWriter:
     """Streams the rows of one config/split into one or more Parquet shards."""
 
@@ -111,8 +118,7 @@ class SplitWriter:
     def _pending_table(self) -> pa.Table:
         if self._pending:
             return pa.Table.from_pylist(self._pending, schema=self.schema)
-        pieces = [pq.read_table(path, schema=self.schema).slice(start, count) for path, start, count in self._pending_files]
-        return pa.concat_tables(pieces)  # no combined copy needed: see parquet_layout
+        return pa.concat_tables([_read_rows(*piece) for piece in self._pending_files])  # no combined copy: see parquet_layout
 
     def _flush(self) -> None:
         if not self._pending and not self._pending_files:
