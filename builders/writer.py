@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from .parquet_layout import writer_options
 
 ROWS_PER_GROUP = 100
-# Rows of the composite tasks carry five images (~1.3 MB): 100 of them would make a row group of
+# Rows of the composite tasks carry 8-11 images (~1.3 MB): 100 of them would make a row group of
 # ~130 MB, heavy for the dataset viewer (which reads whole row groups) and for the writer's memory.
 MAX_GROUP_IMAGE_BYTES = 64 * 1024 * 1024
 MAX_SHARD_BYTES = 400 * 1024 * 1024  # the Hub viewer wants shards well under ~500 MB
