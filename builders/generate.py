@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from . import records
 from .checkpoint import ComplexRecord, parquet_bytes, save_record
+from .parquet_layout import image_bytes
 from .pdbbind import SkippedEntry, read_entry
 from .rng import COMPLEX_LEVEL, question_rng
 from .tasks import TASKS
@@ -84,10 +85,9 @@ def task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
     return rows
 
 
-def arrow_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
-    """Validated rows as Arrow, images in the `datasets` Image storage form {bytes, path}."""
-    return pa.Table.from_pylist([{**row, "images": [{"bytes": png, "path": None} for png in row["images"]]} for row in rows],
-                                schema=schema)
+def arrow_rows(rows: list[dict]) -> list[dict]:
+    """Validated rows in Arrow form: images in the `datasets` Image storage form {bytes, path}."""
+    return [{**row, "images": [{"bytes": png, "path": None} for png in row["images"]]} for row in rows]
 
 
 def complex_result(pdb_id: str) -> ComplexRecord:
@@ -120,8 +120,9 @@ def _generate(pdb_id: str) -> ComplexRecord:
         except Exception as error:  # one odd complex must not stop a build of thousands
             record.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
             continue
-        record.tables[task_name] = parquet_bytes(arrow_table(rows, job.schemas[task_name]))
-        record.row_image_bytes[task_name] = [sum(map(len, row["images"])) for row in rows]
+        encoded = arrow_rows(rows)
+        record.tables[task_name] = parquet_bytes(pa.Table.from_pylist(encoded, schema=job.schemas[task_name]))
+        record.row_image_bytes[task_name] = [image_bytes(row) for row in encoded]
         record.image_slots += sum(len(row["images"]) for row in rows)
     record.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
     return record

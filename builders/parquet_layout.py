@@ -21,6 +21,11 @@ PAGE_BYTES = 1 << 20
 DICTIONARY_LIMIT = 1 << 30  # above any row group, so no column falls back to plain encoding
 
 
+def image_bytes(row: dict) -> int:
+    """PNG bytes of a row in Arrow form (images as {bytes, path}); what sizes its row group."""
+    return sum(len(image["bytes"]) for image in row["images"])
+
+
 def leaf_paths(schema: pa.Schema) -> list[str]:
     """Dotted Parquet column paths of every leaf (lists as ``name.list.element``)."""
 

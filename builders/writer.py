@@ -2,9 +2,9 @@
 
 Rows are encoded with the config's `datasets` features (images embedded as bytes) and written in
 row groups of at most ``ROWS_PER_GROUP`` rows and ``MAX_GROUP_IMAGE_BYTES`` of images (rows
-always in order, a group closed by the first row that does not fit) to a temporary file; a shard is renamed to its final
-``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole split is complete, so an interrupted
-build never leaves a shard that looks finished.
+always in order, a group closed by the first row that does not fit) to a temporary file; a shard
+is renamed to its final ``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole split is
+complete, so an interrupted build never leaves a shard that looks finished.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .parquet_layout import writer_options
+from .parquet_layout import image_bytes, writer_options
 
 ROWS_PER_GROUP = 100
 # Rows of the composite tasks carry 8-11 images (~1.3 MB): 100 of them would make a row group of
@@ -44,11 +44,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def image_bytes(row: dict) -> int:
-    """PNG bytes of a row in Arrow form (what sizes its row group)."""
-    return sum(len(image["bytes"]) for image in row["images"])
 
 
 def _read_rows(path: Path, start: int, count: int) -> pa.Table:
@@ -82,7 +77,10 @@ class SplitWriter:
         """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
         assert not self._pending_files, "rows and Parquet files cannot be mixed in one writer"
         encoded_row = row if encoded else self.features.encode_example(row)
-        self._make_room(image_bytes(encoded_row))
+        size = image_bytes(encoded_row)
+        if self._group_full(size):
+            self._flush()
+        self._count(size)
         self._pending.append(encoded_row)
 
     def add_file(self, path: Path, row_image_bytes: list[int]) -> None:
@@ -91,21 +89,25 @@ class SplitWriter:
         is kept until a row group is full, so pending rows cost no memory: a build holds at most
         one row group's images at a time, not one per config/split."""
         assert not self._pending, "rows and Parquet files cannot be mixed in one writer"
+        path, start = Path(path), 0
         for index, size in enumerate(row_image_bytes):
-            self._make_room(size)
-            last = self._pending_files[-1] if self._pending_files else None
-            if last and last[0] == Path(path) and last[1] + last[2] == index:
-                self._pending_files[-1] = (last[0], last[1], last[2] + 1)
-            else:
-                self._pending_files.append((Path(path), index, 1))
+            if self._group_full(size):
+                if index > start:
+                    self._pending_files.append((path, start, index - start))
+                    start = index
+                self._flush()
+            self._count(size)
+        if start < len(row_image_bytes):
+            self._pending_files.append((path, start, len(row_image_bytes) - start))
 
-    def _make_room(self, size: int) -> None:
-        """Account for one more row of ``size`` image bytes, first closing the row group if it is
-        full: it has ``ROWS_PER_GROUP`` rows, or the new row would take it over
-        ``max_group_bytes`` (a row bigger than that gets a group of its own)."""
-        if self._pending_rows and (self._pending_rows >= ROWS_PER_GROUP
-                                   or self._pending_bytes + size > self.max_group_bytes):
-            self._flush()
+    def _group_full(self, size: int) -> bool:
+        """Whether a row of ``size`` image bytes must start a new row group: the pending one has
+        ``ROWS_PER_GROUP`` rows, or the row would take it over ``max_group_bytes`` (a row bigger
+        than that gets a group of its own)."""
+        return self._pending_rows > 0 and (self._pending_rows >= ROWS_PER_GROUP
+                                           or self._pending_bytes + size > self.max_group_bytes)
+
+    def _count(self, size: int) -> None:
         self._pending_rows += 1
         self._pending_bytes += size
 

@@ -390,11 +390,13 @@ def _row_band(all_rows: list[_Rows], width: int) -> slice:
     return slice(min(int(y.min()) for y in ys) * width, (max(int(y.max()) for y in ys) + 1) * width)
 
 
-def _zbuffer(passes, width: int, height: int, lo: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Ray-test the candidate fragments of each pass ``(first primitive id, primitives, _Rows)``
-    batch by batch and keep the nearest hit per pixel. Only hits at depth ≥ ``lo`` count; depths
-    are quantised with ``scale``. Returns the covered pixels (ascending) and their winning keys."""
-    ray_dx, ray_dy = _ray_tables(width, height)
+    batch by batch and keep the nearest hit per pixel. ``rays``: the ``_ray_tables``. Only hits
+    at depth ≥ ``lo`` count; depths are quantised with ``scale``. Returns the covered pixels
+    (ascending) and their winning keys."""
+    ray_dx, ray_dy = rays
     band = _row_band([rows for _, _, rows in passes], width)
     zbuf = np.empty(width * height, dtype=np.int64)
     zbuf[band] = _EMPTY  # only the rows that have candidates are ever read
@@ -437,12 +439,12 @@ def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: 
 
 
 def _shade(pixels: np.ndarray, keys: np.ndarray, spheres: _Spheres, cylinders: _Cylinders,
-           prim_colors: np.ndarray, width: int, height: int, near: float, far: float
-           ) -> tuple[np.ndarray, np.ndarray]:
+           prim_colors: np.ndarray, rays: tuple[np.ndarray, np.ndarray], width: int, height: int,
+           near: float, far: float) -> tuple[np.ndarray, np.ndarray]:
     """(depth λ, channel-major (3, n) rgb) of the winning hits of the covered ``pixels`` (z-keys
-    ``keys``; ``prim_colors`` (3, n primitives) base colors): lighting, then depth cue, in
-    cache-sized batches."""
-    ray_dx, ray_dy = _ray_tables(width, height)
+    ``keys``; ``prim_colors`` (3, n primitives) base colors; ``rays`` the ``_ray_tables``):
+    lighting, then depth cue, in cache-sized batches."""
+    ray_dx, ray_dy = rays
     rows, cols = _rows_cols(pixels, width, height)
     prims = keys & _ID_MASK
     # depth cue: undimmed in front of the middle of near..far, linear to black at far
@@ -513,11 +515,12 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height)
 
     lo, hi = near, max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick))
-    pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), width, height,
+    rays = _ray_tables(width, height)
+    pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), rays, width, height,
                             lo, _DEPTH_LEVELS / (hi - lo))
 
     # --- shade the winners ----------------------------------------------------------------------
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
-    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, width, height, near, far)
+    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far)
     atom = _gather(owner_of_prim, keys & _ID_MASK)
     return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see downsampled

@@ -369,7 +369,8 @@ def cut_pocket(atoms: list[Atom], ligand_heavy: np.ndarray) -> list[Atom]:
 
 # ---------------------------------------------------------------- ligands
 
-def _skeleton(mol: Chem.Mol) -> Chem.RWMol:
+def _skeleton(mol: Chem.Mol, no_implicit: bool = True) -> Chem.RWMol:
+    """``mol`` with single, non-aromatic bonds, neutral atoms and no explicit H count."""
     m = Chem.RWMol(mol)
     for b in m.GetBonds():
         b.SetBondType(Chem.BondType.SINGLE)
@@ -377,7 +378,7 @@ def _skeleton(mol: Chem.Mol) -> Chem.RWMol:
     for a in m.GetAtoms():
         a.SetIsAromatic(False)
         a.SetFormalCharge(0)
-        a.SetNoImplicit(True)
+        a.SetNoImplicit(no_implicit)
         a.SetNumExplicitHs(0)
     m.UpdatePropertyCache(strict=False)
     return m
@@ -443,17 +444,7 @@ def build_ligand(entry: Entry, heavy: Chem.Mol, names: list[str]) -> Chem.Mol:
     if template.GetNumAtoms() != heavy.GetNumAtoms():
         raise ValueError(f"{entry.pdb_id}: template has {template.GetNumAtoms()} heavy atoms, "
                          f"ligand {heavy.GetNumAtoms()}")
-    plain = Chem.RWMol(heavy)
-    for bond in plain.GetBonds():
-        bond.SetBondType(Chem.BondType.SINGLE)
-        bond.SetIsAromatic(False)
-    for atom in plain.GetAtoms():
-        atom.SetIsAromatic(False)
-        atom.SetFormalCharge(0)
-        atom.SetNoImplicit(False)
-        atom.SetNumExplicitHs(0)
-    plain.UpdatePropertyCache(strict=False)
-    mol = AllChem.AssignBondOrdersFromTemplate(template, plain.GetMol())
+    mol = AllChem.AssignBondOrdersFromTemplate(template, _skeleton(heavy, no_implicit=False).GetMol())
     for atom, name in zip(mol.GetAtoms(), names):
         atom.SetProp("_Name", name)
     Chem.SanitizeMol(mol)

@@ -55,6 +55,12 @@ def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str 
     return out, manifest
 
 
+def build_task_rows(tmp_path_factory, task: str, size: int) -> tuple[dict[str, list[dict]], dict]:
+    """A sample build of one task: ({split: rows} for train and test, manifest)."""
+    out, manifest = build_sample(tmp_path_factory, (task,), size)
+    return {split: read_rows(out, task, split) for split in ("train", "test")}, manifest
+
+
 def read_rows(out: Path, task: str, split: str) -> list[dict]:
     """Every row of one config/split of a build, in shard order (images as {'bytes', 'path'})."""
     import pyarrow.parquet as pq

@@ -13,7 +13,7 @@ from misi_bench import schema
 from misi_bench.renderers import Scene, camera_coords, camera_for, render_png
 from misi_bench.renderers.style import STICK_RADIUS
 
-from conftest import build_sample, read_rows
+from conftest import build_task_rows
 
 SIZE = 128
 ANSWER = re.compile(r"^roll ([xyz]) (-?\d+), move x (-?\d+)$")
@@ -22,8 +22,7 @@ ROLES = ["pocket_front", "pocket_left", "pocket_top", "ligand_front", "ligand_le
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out, manifest = build_sample(tmp_path_factory, ("docking",), SIZE)
-    return {split: read_rows(out, "docking", split) for split in ("train", "test")}, manifest
+    return build_task_rows(tmp_path_factory, "docking", SIZE)
 
 
 def _all(built):

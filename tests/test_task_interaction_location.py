@@ -13,7 +13,7 @@ import pytest
 from misi_bench.builders.hbonds import find_hbonds
 from misi_bench.renderers import Scene, camera_coords, render_png
 
-from conftest import build_sample, read_rows
+from conftest import build_task_rows
 
 SIZE = 128
 LETTERS = "ABCD"
@@ -22,8 +22,7 @@ OPTION = re.compile(r"^move x (-?\d+), move y (-?\d+)$")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out, manifest = build_sample(tmp_path_factory, ("interaction_location",), SIZE)
-    return {split: read_rows(out, "interaction_location", split) for split in ("train", "test")}, manifest
+    return build_task_rows(tmp_path_factory, "interaction_location", SIZE)
 
 
 def _all(built):
