@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -95,17 +95,24 @@ def shard_paths(dataset: Path, manifest: Mapping, task: str, split: str) -> list
     return paths
 
 
-def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
-    """Every row of one config/split without its images, in shard order."""
+def iter_rows(dataset: Path, task: str, split: str, manifest: Mapping | None = None,
+              columns: Iterable[str] | None = None, batch_size: int = 32) -> Iterator[dict]:
+    """The rows of one config/split in shard order, read a batch at a time (so a split with
+    its images never sits in memory at once). ``columns=None``: every column but ``images``."""
     manifest = manifest if manifest is not None else read_manifest(dataset)
-    rows: list[dict] = []
     for path in shard_paths(dataset, manifest, task, split):
         try:
-            columns = [c for c in pq.ParquetFile(path).schema_arrow.names if c != "images"]
-            rows.extend(pq.read_table(path, columns=columns).to_pylist())
+            shard = pq.ParquetFile(path)
+            names = list(columns) if columns is not None else [c for c in shard.schema_arrow.names if c != "images"]
+            for batch in shard.iter_batches(batch_size=batch_size, columns=names):
+                yield from batch.to_pylist()
         except (OSError, pa.ArrowException) as error:
             raise RunError(f"cannot read shard {path}: {error}") from None
-    return rows
+
+
+def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
+    """Every row of one config/split without its images, in shard order."""
+    return list(iter_rows(dataset, task, split, manifest))
 
 
 def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], list[dict]]:
@@ -118,15 +125,15 @@ def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], lis
 
 # ---------------------------------------------------------------- predictions files
 
-def read_predictions(path: Path) -> dict[str, str | None]:
-    """``{id: reply}`` from a JSON-lines file; RunError naming the first bad line."""
+def prediction_lines(path: Path) -> Iterator[tuple[str, dict]]:
+    """``(where, item)`` for every non-blank line of a predictions file, each item checked to be
+    ``{"id": str, "prediction": str | None, ...}``; RunError naming the first bad line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise RunError(f"predictions file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as error:
         raise RunError(f"cannot read predictions file {path}: {error}") from None
-    predictions: dict[str, str | None] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -137,14 +144,36 @@ def read_predictions(path: Path) -> dict[str, str | None]:
             raise RunError(f"{where}: not a JSON object (expected JSON lines {{\"id\": ..., \"prediction\": ...}})") from None
         if not isinstance(item, dict) or "id" not in item or "prediction" not in item:
             raise RunError(f"{where}: each line needs the keys 'id' and 'prediction'")
-        record_id, reply = item["id"], item["prediction"]
-        if not isinstance(record_id, str):
+        if not isinstance(item["id"], str):
             raise RunError(f"{where}: 'id' must be a string")
-        if reply is not None and not isinstance(reply, str):
+        if item["prediction"] is not None and not isinstance(item["prediction"], str):
             raise RunError(f"{where}: 'prediction' must be a string or null")
+        yield where, item
+
+
+def is_failure(item: Mapping) -> bool:
+    """A line ``misi-bench predict`` wrote for a request that failed: no prediction, an error."""
+    return item["prediction"] is None and item.get("error") is not None
+
+
+def read_predictions(path: Path) -> dict[str, str | None]:
+    """``{id: reply}`` from a JSON-lines file; RunError naming the first bad line.
+
+    A failure line of ``misi-bench predict`` (``prediction`` null with an ``error``) marks its id
+    as missing unless another line of the file answers it; any other id given twice is an error.
+    """
+    predictions: dict[str, str | None] = {}
+    failed: set[str] = set()
+    for where, item in prediction_lines(path):
+        record_id = item["id"]
+        if is_failure(item):
+            failed.add(record_id)
+            continue
         if record_id in predictions:
             raise RunError(f"{where}: id {record_id} appears twice")
-        predictions[record_id] = reply
+        predictions[record_id] = item["prediction"]
+    for record_id in failed - predictions.keys():
+        predictions[record_id] = None
     return predictions
 
 
