@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from .evaluation.runs import RunError, add_dataset_arguments, fail, read_manifest, select_tasks
+from .export import FORMATS, export
+from .evaluation.runs import SPLITS, RunError, add_dataset_arguments, fail, read_manifest, select_tasks
 
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "no-key"  # sent when no key is set: local servers ignore the header, the SDK needs one
@@ -112,3 +113,29 @@ def run_predict(args: argparse.Namespace) -> int:
         return 130
     print(format_summary(summary, args.out))
     return 1 if summary.failed else 0
+
+
+# ---------------------------------------------------------------- export
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``misi-bench export``."""
+    parser.add_argument("dataset", type=Path, metavar="OUT", help="a built folder (with manifest.json)")
+    parser.add_argument("--format", choices=FORMATS, default="sharegpt",
+                        help="sharegpt: LLaMA-Factory (dataset_info.json + images/); openai: OpenAI chat fine-tuning JSONL")
+    parser.add_argument("--task", default="all", help="'all' (every config in the build) or config name(s), comma-separated")
+    parser.add_argument("--split", choices=SPLITS, default="train", help="split to export (default train)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="new or empty folder (or an earlier export, which is replaced)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        tasks = select_tasks(read_manifest(args.dataset), args.task, args.split)
+        summary = export(args.dataset, tasks, args.split, args.out, args.format)
+    except RunError as error:
+        return fail(error)
+    images = (f"{summary.images_written} distinct image file(s) for {summary.image_references} image reference(s)"
+              if args.format == "sharegpt" else f"{summary.image_references} inline image(s)")
+    print(f"exported {summary.records} {args.split} question(s) of {len(tasks)} task(s) to {args.out} "
+          f"({args.format}): {images}")
+    return 0

@@ -103,7 +103,7 @@ async def _ask(client, server: ServerConfig, row: dict) -> dict:
     """One request; the line to write (an answer or a failure). Raises `ServerRefused`."""
     import openai
 
-    line = {"id": row["id"], "task": row["task"], "model": server.model}
+    line = {"id": row["id"], "prediction": None, "model": server.model, "task": row["task"]}
     try:
         response = await client.chat.completions.create(
             model=server.model, messages=chat_messages(row, server.system_prompt),
@@ -112,11 +112,11 @@ async def _ask(client, server: ServerConfig, row: dict) -> dict:
         if error.status_code in CONFIGURATION_STATUSES:
             raise ServerRefused(f"{server.base_url} answered {error.status_code} for model {server.model!r}: "
                                 f"{_one_line(error)}") from None
-        return {**line, "prediction": None, "error": _one_line(error)}
+        return {**line, "error": _one_line(error)}
     except openai.OpenAIError as error:  # connection errors, timeouts, malformed responses
-        return {**line, "prediction": None, "error": _one_line(error)}
+        return {**line, "error": _one_line(error)}
     if not response.choices:
-        return {**line, "prediction": None, "error": "the server returned no choices"}
+        return {**line, "error": "the server returned no choices"}
     choice = response.choices[0]
     line.update(prediction=choice.message.content or "", finish_reason=choice.finish_reason)
     if response.usage is not None:
