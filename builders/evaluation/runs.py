@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .paper import PAPER_ROWS, paper_reference
 from .parsing import TASKS
 from .report import UnknownIdsError, evaluate, format_markdown
 
@@ -213,6 +214,10 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
                         help='JSON lines {"id": ..., "prediction": "raw model reply"}')
     parser.add_argument("--markdown", action="store_true", help="print the paper's Table-1 layout instead of JSON")
     parser.add_argument("--label", default="model", help="row label of the markdown table")
+    parser.add_argument("--compare-paper", action="store_true",
+                        help="add the paper's reference rows (composite, on the paper's own tiny set)")
+    parser.add_argument("--plot", type=Path, metavar="FILE.png",
+                        help="also write a bar chart per task of this run and the paper's rows (needs misi-bench[plot])")
 
 
 def fail(error: Exception) -> int:
@@ -232,10 +237,17 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return fail(f"{error} (split '{args.split}', task(s) '{args.task}')")
     except RunError as error:
         return fail(error)
+    if args.plot is not None:
+        from .plot import plot_report
+
+        try:
+            plot_report(report, args.plot, label=args.label)
+        except RunError as error:
+            return fail(error)
     if args.markdown:
-        print(format_markdown(report, label=args.label), end="")
+        print(format_markdown(report, label=args.label, paper_rows=PAPER_ROWS if args.compare_paper else ()), end="")
     else:
-        print(json.dumps(report, indent=2))
+        print(json.dumps({**report, "paper": paper_reference()} if args.compare_paper else report, indent=2))
     missing = report["missing_ids"]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
