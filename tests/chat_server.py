@@ -3,7 +3,7 @@
 It records every request it receives (question text, decoded image bytes, time, status it
 answered), tracks how many requests are in flight at once, answers from a table keyed by
 `row_key` (the question and the exact PNG bytes, in order), throttles chosen rows once with 429 +
-``Retry-After`` or fails them once with 500, and can die after a number of answers (the listener
+``Retry-After``, fails them once with 500 or stalls them once past the client's timeout, and can die after a number of answers (the listener
 closes and every later request is dropped without a response).
 """
 
@@ -47,6 +47,8 @@ class ChatServer:
     model: str = "stand-in-vl"
     throttle: frozenset = frozenset()  # keys answered 429 + Retry-After on their first request
     fail_once: frozenset = frozenset()  # keys answered 500 on their first request
+    stall_once: frozenset = frozenset()  # keys whose first request gets no answer for `stall` seconds
+    stall: float = 3.0
     retry_after: int = 1
     delay: float = 0.05  # seconds each answer takes (so requests overlap)
     die_after: int | None = None  # answers before the server dies
@@ -108,6 +110,9 @@ class ChatServer:
             return record, 429, {"Retry-After": str(self.retry_after)}, {"error": {"message": "slow down", "type": "rate_limit"}}
         if key in self.fail_once and not seen_before:
             return record, 500, {}, {"error": {"message": "internal error", "type": "server_error"}}
+        if key in self.stall_once and not seen_before:
+            time.sleep(self.stall)  # the client times out first; this request is never answered
+            return record, 0, {}, {}
         time.sleep(self.delay)
         reply = self.answers.get(key, self.UNKNOWN_REPLY)
         record.reply = reply
@@ -142,7 +147,7 @@ class ChatServer:
                 finally:
                     with server._lock:
                         server._in_flight -= 1
-                if server.dead:
+                if server.dead or status == 0:
                     self.close_connection = True
                     return
                 data = json.dumps(payload).encode()

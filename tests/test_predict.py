@@ -61,10 +61,10 @@ def evaluate_report(dataset: Path, predictions: Path) -> dict:
 def test_every_row_answered_once_with_its_images_concurrently_and_429s_retried(sample_build, rows, tmp_path):
     keys = [key_of(row) for row in rows]
     assert len(set(keys)) == len(keys), "the stand-in needs distinct (question, images) per row"
-    throttled, failing = frozenset(keys[1::4]), frozenset(keys[2::5])
+    throttled, failing, stalled = frozenset(keys[1::4]), frozenset(keys[2::4]), frozenset(keys[3:4])
     out = tmp_path / "preds.jsonl"
-    with ChatServer(truth_for_even_rows(rows), throttle=throttled, fail_once=failing) as server:
-        result = predict_cli(server, sample_build, out, "--concurrency", "4")
+    with ChatServer(truth_for_even_rows(rows), throttle=throttled, fail_once=failing, stall_once=stalled) as server:
+        result = predict_cli(server, sample_build, out, "--concurrency", "4", "--timeout", "1")
     assert result.returncode == 0, result.stderr
 
     # Every row answered exactly once, by the server, with the row's own images in order.
@@ -77,10 +77,11 @@ def test_every_row_answered_once_with_its_images_concurrently_and_429s_retried(s
         assert request.question == row["question"] and request.model == server.model
     assert server.max_in_flight > 1
 
-    # Throttled rows: one 429, then an answer no earlier than Retry-After asked; 500s retried too.
-    for key in throttled | failing:
+    # Throttled rows: one 429, then an answer no earlier than Retry-After asked; 500s and timeouts
+    # (a request left unanswered past --timeout) retried too.
+    for key in throttled | failing | stalled:
         attempts = [r for r in server.received if r.key == key]
-        assert [r.status for r in attempts] == [429 if key in throttled else 500, 200]
+        assert [r.status for r in attempts] == [429 if key in throttled else 500 if key in failing else 0, 200]
     for key in throttled:
         first, second = (r.at for r in server.received if r.key == key)
         assert second - first >= server.retry_after - 0.05
@@ -92,6 +93,11 @@ def test_every_row_answered_once_with_its_images_concurrently_and_429s_retried(s
     assert {line["id"]: line["prediction"] for line in lines} == {row["id"]: replies[key_of(row)] for row in rows}
     assert {line["model"] for line in lines} == {server.model}
     report = evaluate_report(sample_build, out)
+    table = run_cli("evaluate", "--dataset", str(sample_build), "--split", "test", "--task", ",".join(TASKS),
+                    "--predictions", str(out), "--markdown", "--compare-paper", "--label", server.model)
+    assert table.returncode == 0, table.stderr
+    labels = [line.split("|")[1].strip() for line in table.stdout.splitlines() if line.startswith("|")]
+    assert labels.index(f"{server.model} (composite)") < labels.index("human (paper, tiny) †")
     for task in TASKS:
         task_rows = [i for i, row in enumerate(rows) if row["task"] == task]
         right = sum(1 for i in task_rows if i % 2 == 0)
