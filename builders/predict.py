@@ -14,7 +14,8 @@ Our choices (also in docs/evaluation.md):
 * A row whose request still fails is written as a failure line with the error and counted; the
   run goes on. 401, 403 and 404 are about the server, key, base URL or model name, not the row:
   the first one stops the run (`ServerRefused`) instead of failing every row the same way.
-* A reply with no text (``content`` null) is an answer ``""`` (it scores as unparsable).
+* A reply with no text (``content`` null) is an answer ``""`` (it scores as unparsable); a body
+  that is not a chat completion (not JSON, no choices) fails its row like a network error.
 * ``limit`` keeps the first N rows of the selection (tasks in spec order, shard order), so
   re-running with the same limit resumes the same rows.
 """
@@ -113,16 +114,28 @@ async def _ask(client, server: ServerConfig, row: dict) -> dict:
             raise ServerRefused(f"{server.base_url} answered {error.status_code} for model {server.model!r}: "
                                 f"{_one_line(error)}") from None
         return {**line, "error": _one_line(error)}
-    except openai.OpenAIError as error:  # connection errors, timeouts, malformed responses
+    except Exception as error:  # connection errors, timeouts, a body that is not JSON: this row fails, the run goes on
         return {**line, "error": _one_line(error)}
+    try:
+        return {**line, **_answer(response)}
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        return {**line, "error": f"not a chat completion: {_one_line(error)}"}
+
+
+def _answer(response) -> dict:
+    """``prediction``, ``finish_reason`` and ``usage`` of a chat completion; ValueError when it
+    has no choice or its text is not a string."""
     if not response.choices:
-        return {**line, "error": "the server returned no choices"}
+        raise ValueError("the server returned no choices")
     choice = response.choices[0]
-    line.update(prediction=choice.message.content or "", finish_reason=choice.finish_reason)
+    content = choice.message.content
+    if content is not None and not isinstance(content, str):
+        raise ValueError(f"message content is a {type(content).__name__}, not text")
+    answer = {"prediction": content or "", "finish_reason": choice.finish_reason}
     if response.usage is not None:
-        line["usage"] = {"prompt_tokens": response.usage.prompt_tokens,
-                         "completion_tokens": response.usage.completion_tokens}
-    return line
+        answer["usage"] = {"prompt_tokens": response.usage.prompt_tokens,
+                           "completion_tokens": response.usage.completion_tokens}
+    return answer
 
 
 def _count(summary: RunSummary, line: dict) -> None:

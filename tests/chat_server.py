@@ -3,7 +3,8 @@
 It records every request it receives (question text, decoded image bytes, time, status it
 answered), tracks how many requests are in flight at once, answers from a table keyed by
 `row_key` (the question and the exact PNG bytes, in order), throttles chosen rows once with 429 +
-``Retry-After``, fails them once with 500 or stalls them once past the client's timeout, and can die after a number of answers (the listener
+``Retry-After``, fails them once with 500, stalls them once past the client's timeout or always answers them
+with a body that is not JSON, and can die after a number of answers (the listener
 closes and every later request is dropped without a response).
 """
 
@@ -49,6 +50,7 @@ class ChatServer:
     fail_once: frozenset = frozenset()  # keys answered 500 on their first request
     stall_once: frozenset = frozenset()  # keys whose first request gets no answer for `stall` seconds
     stall: float = 3.0
+    garbage: frozenset = frozenset()  # keys always answered 200 with a body that is not JSON
     retry_after: int = 1
     delay: float = 0.05  # seconds each answer takes (so requests overlap)
     die_after: int | None = None  # answers before the server dies
@@ -110,6 +112,8 @@ class ChatServer:
             return record, 429, {"Retry-After": str(self.retry_after)}, {"error": {"message": "slow down", "type": "rate_limit"}}
         if key in self.fail_once and not seen_before:
             return record, 500, {}, {"error": {"message": "internal error", "type": "server_error"}}
+        if key in self.garbage:
+            return record, 200, {}, None
         if key in self.stall_once and not seen_before:
             time.sleep(self.stall)  # the client times out first; this request is never answered
             return record, 0, {}, {}
@@ -150,7 +154,7 @@ class ChatServer:
                 if server.dead or status == 0:
                     self.close_connection = True
                     return
-                data = json.dumps(payload).encode()
+                data = b"<html>proxy error</html>" if payload is None else json.dumps(payload).encode()
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/json", "Content-Length": str(len(data)), **headers}.items():
                     self.send_header(name, value)

@@ -154,6 +154,21 @@ def test_a_server_that_dies_mid_run_leaves_a_file_a_rerun_completes(sample_build
     assert sum(t["n"] for t in report["tasks"].values()) == len(rows)
 
 
+def test_a_reply_that_is_not_json_fails_only_its_row(sample_build, rows, tmp_path):
+    out = tmp_path / "preds.jsonl"
+    table = truth_for_even_rows(rows)
+    broken = frozenset(key_of(row) for row in rows[1:3])
+    with ChatServer(table, garbage=broken) as server:
+        result = predict_cli(server, sample_build, out, "--limit", "6")
+    assert result.returncode == 1, result.stderr
+    failed = {line["id"]: line["error"] for line in lines_of(out) if line["prediction"] is None}
+    assert set(failed) == {row["id"] for row in rows[1:3]} and all(failed.values())
+    assert len(read_predictions(out)) == 6 and "Traceback" not in result.stderr
+    with ChatServer(table) as fresh:
+        assert predict_cli(fresh, sample_build, out, "--limit", "6").returncode == 0
+    assert sorted(r.key for r in fresh.answered()) == sorted(broken)
+
+
 def test_ctrl_c_loses_at_most_the_requests_in_flight(sample_build, rows, tmp_path):
     out = tmp_path / "preds.jsonl"
     table = truth_for_even_rows(rows)
