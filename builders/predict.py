@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+import openai
+from tqdm import tqdm
+
 from .chat import chat_messages
 from .evaluation.runs import iter_rows, read_manifest
 from .predictions_log import PredictionsLog
@@ -102,8 +105,6 @@ def rows_to_send(dataset: Path, tasks: Sequence[str], split: str, wanted: set[st
 
 async def _ask(client, server: ServerConfig, row: dict) -> dict:
     """One request; the line to write (an answer or a failure). Raises `ServerRefused`."""
-    import openai
-
     line = {"id": row["id"], "prediction": None, "model": server.model, "task": row["task"]}
     try:
         response = await client.chat.completions.create(
@@ -157,8 +158,6 @@ async def _ask_all(rows: Iterator[dict], server: ServerConfig, log: PredictionsL
                    on_line: Callable[[dict], None]) -> None:
     """``server.concurrency`` workers take rows from a short queue; the first `ServerRefused`
     (or any other unexpected exception) cancels the rest and propagates."""
-    import openai
-
     client = openai.AsyncOpenAI(base_url=server.base_url, api_key=server.api_key,
                                 timeout=server.timeout, max_retries=server.max_retries)
     queue: asyncio.Queue = asyncio.Queue(maxsize=server.concurrency)
@@ -195,8 +194,6 @@ def predict(dataset: Path, tasks: Sequence[str], split: str, out: Path, server: 
     ``summary`` (optional) is filled in as the run goes, so a caller interrupted by Ctrl-C still
     has the counts. Raises `RunError` for bad input and `ServerRefused`.
     """
-    from tqdm import tqdm
-
     summary = summary if summary is not None else RunSummary()
     started = time.monotonic()
     log = PredictionsLog(out, server.model)
