@@ -11,7 +11,9 @@ Our choices (also in docs/evaluation.md):
   is also accepted. Predictions are checked against the records of the selected tasks only, so
   an id of another task counts as "not in the split".
 * A ``prediction`` must be a string or ``null``; ``null`` counts as missing. An id given twice
-  is an error (no silent last-wins). Blank lines are skipped.
+  is an error (no silent last-wins), except a failure line of ``misi-bench predict``
+  (``prediction`` null with an ``error``), which a later answer of the same id replaces. Blank
+  lines are skipped.
 * ``--markdown`` prints the Table-1 markdown instead of the JSON report. Ids without a
   prediction are listed in the report's ``missing_ids`` and, as one line, on stderr.
 """
