@@ -91,9 +91,12 @@ def check_target(out: Path) -> bool:
 def _publish(staging: Path, out: Path, replace: bool) -> None:
     """Move the finished export into place (replacing an earlier export as a whole)."""
     if not replace:
-        if out.exists():
-            out.rmdir()  # empty, checked by check_target
-        os.rename(staging, out)
+        if not out.exists():
+            os.rename(staging, out)
+            return
+        for entry in staging.iterdir():  # an empty folder the user made: fill it, keep it
+            os.rename(entry, out / entry.name)
+        staging.rmdir()
         return
     old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
     os.rename(out, old / out.name)
@@ -171,7 +174,7 @@ def export(dataset: Path, tasks: Sequence[str], split: str, out: Path, fmt: str 
     """Write the rows of ``tasks`` / ``split`` to ``out`` in ``fmt``; RunError for bad input."""
     if fmt not in WRITERS:
         raise RunError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    out = Path(out)
+    out = Path(os.path.abspath(out))  # "." and "dir/" have a parent and a name
     replace = check_target(out)
     rows = _rows(dataset, tasks, split)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial"))

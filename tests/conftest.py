@@ -37,9 +37,9 @@ def cli_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run ``misi-bench`` with ``args`` to completion, capturing its output."""
-    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, timeout=600)
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``misi-bench`` with ``args`` to completion (in ``cwd``), capturing its output."""
+    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 @pytest.fixture(scope="session")

@@ -109,8 +109,10 @@ def test_an_earlier_export_is_replaced_and_foreign_files_are_never_touched(sampl
 def test_empty_folder_is_used_and_bad_input_is_one_line(sample_build, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert export_cli(sample_build, empty, "--task", "translation").returncode == 0
-    assert (empty / "dataset_info.json").is_file()
+    inode = empty.stat().st_ino
+    result = run_cli("export", str(sample_build), "--task", "translation", "--out", ".", cwd=empty)
+    assert result.returncode == 0, result.stderr
+    assert (empty / "dataset_info.json").is_file() and empty.stat().st_ino == inode  # filled, not replaced
     for args, message in [((str(tmp_path / "nothing"), "--out", str(tmp_path / "x")), "no manifest.json"),
                           ((str(sample_build), "--task", "docking", "--out", str(tmp_path / "x")), "docking"),
                           ((str(sample_build), "--out", str(tmp_path / "missing" / "x")), "does not exist")]:
