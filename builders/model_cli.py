@@ -38,6 +38,13 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = _non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
@@ -61,7 +68,7 @@ def add_predict_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key-env", default=DEFAULT_API_KEY_ENV, metavar="VAR",
                         help=f"environment variable holding the API key (default {DEFAULT_API_KEY_ENV}; a local server needs none)")
     parser.add_argument("--limit", type=_positive_int, help="only the first N rows of the selection")
-    parser.add_argument("--timeout", type=_non_negative_float, default=120.0, help="seconds per request attempt (default 120)")
+    parser.add_argument("--timeout", type=_positive_float, default=120.0, help="seconds per request attempt (default 120)")
     parser.add_argument("--max-retries", type=int, choices=range(0, 21), default=5, metavar="N",
                         help="retries of a request on 429, 5xx, connection errors and timeouts (default 5)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

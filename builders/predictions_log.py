@@ -35,10 +35,19 @@ class PredictionsLog:
         self.failed_before: set[str] = set()
         if not self.path.parent.is_dir():
             raise RunError(f"folder of --out does not exist: {self.path.parent}")
-        if self.path.exists():
-            self._repair_tail()
+        if self.path.exists() and not self.path.is_file():
+            raise RunError(f"--out {self.path} is not a file")
+        try:
+            if self.path.exists():
+                self._repair_tail()
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise RunError(f"cannot open --out {self.path}: {error.strerror or error}") from None
+        try:
             self._load()
-        self._fd: int | None = None
+        except RunError:
+            self.close()
+            raise
 
     def _repair_tail(self) -> None:
         data = self.path.read_bytes()
@@ -69,8 +78,6 @@ class PredictionsLog:
 
     def append(self, line: Mapping) -> None:
         """Write one line (one ``write`` call on an append-only descriptor)."""
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
         while data:
             data = data[os.write(self._fd, data):]

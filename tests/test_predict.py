@@ -232,13 +232,23 @@ def test_a_line_cut_short_by_a_crash_is_dropped_and_a_whole_one_kept(tmp_path):
     whole = json.dumps({"id": "a", "prediction": "move x 1", "model": "m"})
     out.write_text(whole + "\n" + '{"id": "b", "predic')
     log = PredictionsLog(out, "m")
+    log.close()
     assert log.answered == {"a"} and out.read_text() == whole + "\n"
     out.write_text(whole)  # complete but without its newline
     log = PredictionsLog(out, "m")
     log.append({"id": "b", "prediction": None, "model": "m", "error": "boom"})
     log.close()
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "b"]
-    assert PredictionsLog(out, "m").failed_before == {"b"}
+    log = PredictionsLog(out, "m")
+    log.close()
+    assert log.failed_before == {"b"}
     out.write_text(whole + "\n" + whole + "\n")
     with pytest.raises(RunError, match="answered twice"):
         PredictionsLog(out, "m")
+
+
+def test_an_out_that_is_a_folder_is_a_one_line_error(sample_build, tmp_path):
+    with ChatServer({}) as server:
+        result = predict_cli(server, sample_build, tmp_path)
+    assert result.returncode == 2 and "is not a file" in result.stderr and result.stderr.count("\n") == 1
+    assert server.received == []
