@@ -18,6 +18,7 @@ from .gallery import add_gallery_arguments, run_gallery
 from .baselines import add_baseline_arguments, run_baseline
 from .evaluation.runs import add_evaluate_arguments, run_evaluate
 from .merge import add_merge_arguments, run_merge
+from .model_cli import add_export_arguments, add_predict_arguments, run_export, run_predict
 from .push import add_push_arguments, run_push
 from .sharding import parse_shard
 from .build import BuildError
@@ -172,6 +173,8 @@ _DELEGATED = (
     ("push", "publish a build to the Hugging Face Hub (--dry-run: files, sizes, viewer checks)", add_push_arguments, run_push),
     ("evaluate", "score model predictions with the paper's metrics (JSON or Table-1 markdown)", add_evaluate_arguments, run_evaluate),
     ("baseline", "write oracle/random/majority predictions for a split", add_baseline_arguments, run_baseline),
+    ("predict", "ask an OpenAI-compatible server every question of a split (resumable JSON lines)", add_predict_arguments, run_predict),
+    ("export", "write a split as fine-tuning data (LLaMA-Factory sharegpt, or OpenAI chat JSONL)", add_export_arguments, run_export),
 )
 
 

@@ -31,11 +31,15 @@ def sample_complexes(sample_dir):
     return complexes
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run the installed ``misi-bench`` console script (or the module, when it is not on PATH)."""
+def cli_command() -> list[str]:
+    """The installed ``misi-bench`` console script (or the module, when it is not on PATH)."""
     exe = shutil.which("misi-bench")
-    command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=600)
+    return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``misi-bench`` with ``args`` to completion (in ``cwd``), capturing its output."""
+    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 @pytest.fixture(scope="session")

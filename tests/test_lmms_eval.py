@@ -11,6 +11,7 @@ import yaml
 from PIL import Image
 
 from misi_bench.builders.evaluation import TASKS, evaluate, read_records
+from misi_bench.builders.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
 from test_evaluate_cli import SAMPLE_TASKS, make_rows
 
 FOLDER = Path(__file__).resolve().parents[1] / "integrations" / "lmms_eval" / "misi_bench"
@@ -38,9 +39,25 @@ def _read(name: str) -> dict:
 
 
 def task_config(task: str) -> dict:
-    """A task YAML merged over its ``include`` template, as lmms-eval does."""
-    own = _read(f"misi_bench_{task}.yaml")
+    """A config's task YAML merged over its ``include`` template, as lmms-eval does."""
+    return lmms_task_config(f"misi_bench_{task}")
+
+
+def lmms_task_config(name: str) -> dict:
+    own = _read(f"{name}.yaml")
     return {**_read(own.pop("include")), **own} if "include" in own else own
+
+
+def function(reference: str):
+    """What lmms-eval's ``!function utils.NAME`` gives: the attribute NAME of utils.py."""
+    assert reference.startswith("!function utils."), reference
+    return getattr(utils, reference.split(".", 1)[1])
+
+
+def lmms_task_name(column: str) -> str:
+    """The lmms-eval task of a report column (``residue_ligand_interaction.positive`` ->
+    ``misi_bench_residue_ligand_interaction_positive``)."""
+    return "misi_bench_" + column.replace(".", "_")
 
 
 # ---------------------------------------------------------------- YAML
@@ -50,7 +67,8 @@ def test_each_task_yaml_is_complete(task):
     config = task_config(task)
     assert config["task"] == f"misi_bench_{task}" and config["dataset_name"] == task
     assert config["test_split"] == "test" and config["output_type"] == "generate_until"
-    assert config["dataset_path"] and config["generation_kwargs"]["do_sample"] is False
+    assert config["dataset_path"] == "!function utils.dataset_path" and isinstance(function(config["dataset_path"]), str)
+    assert config["generation_kwargs"]["do_sample"] is False
     hooks = ("doc_to_visual", "doc_to_text", "doc_to_target", "process_results")
     assert {h: config[h] for h in hooks} == {h: f"!function utils.{h}" for h in hooks}
     metrics = {m["metric"]: m for m in config["metric_list"]}
@@ -61,12 +79,23 @@ def test_each_task_yaml_is_complete(task):
             assert callable(getattr(utils, aggregation.split(".", 1)[1]))
 
 
-def test_group_lists_every_task_once():
-    group = _read("misi_bench.yaml")
-    assert group["group"] == "misi_bench"
-    assert group["task"] == [f"misi_bench_{t}" for t in TASKS]
+@pytest.mark.parametrize("group_file, columns", [("misi_bench.yaml", AVERAGED_COLUMNS), ("misi_bench_all.yaml", ALL_COLUMNS)])
+def test_groups_list_one_task_per_report_column(group_file, columns):
+    group = _read(group_file)
+    assert group["group"] == group_file.removesuffix(".yaml")
+    assert group["task"] == [lmms_task_name(c) for c in columns]
     assert {m["metric"] for m in group["aggregate_metric_list"]} == {"misi_composite", "misi_exact"}
-    assert sorted(p.name for p in FOLDER.glob("misi_bench_*.yaml")) == sorted(f"misi_bench_{t}.yaml" for t in TASKS)
+    assert all(m["aggregation"] == "mean" and m["weight_by_size"] is False for m in group["aggregate_metric_list"])
+
+
+def test_every_task_yaml_is_a_config_or_a_residue_ligand_subset():
+    subsets = [lmms_task_name(f"{T4}.{subset}") for subset in ("positive", "negative")]
+    tasks = sorted(p.stem for p in FOLDER.glob("misi_bench_*.yaml") if p.name != "misi_bench_all.yaml")
+    assert tasks == sorted([f"misi_bench_{t}" for t in TASKS] + subsets)
+    for name in subsets:
+        config = lmms_task_config(name)
+        assert config["task"] == name and config["dataset_name"] == T4
+        assert callable(function(config["process_docs"]))
 
 
 # ---------------------------------------------------------------- hooks on hand-made records
@@ -137,3 +166,56 @@ def test_hooks_on_the_sample_build(sample_build, task):
         assert doc["question"] in utils.doc_to_text(doc, {"pre_prompt": "", "post_prompt": ""})
         assert utils.process_results(doc, [utils.doc_to_target(doc)])["misi_composite"] == 100.0
         assert utils.process_results(doc, ["??"])["misi_composite"] == 0.0
+
+
+# ---------------------------------------------------------------- group score = evaluate's averages
+
+def _lmms_group_score(group_file: str, docs: list[dict], replies: dict[str, str], metric: str) -> float:
+    """What lmms-eval computes for a group: each task's docs (after ``process_docs``) scored by
+    ``process_results``, averaged per task, then the unweighted mean over the group's tasks."""
+    from datasets import Dataset
+
+    means = []
+    for name in _read(group_file)["task"]:
+        config = lmms_task_config(name)
+        task_docs = [d for d in docs if d["task"] == config["dataset_name"]]
+        if "process_docs" in config:
+            task_docs = function(config["process_docs"])(Dataset.from_list(task_docs)).to_list()
+        scores = [utils.process_results(d, [replies[d["id"]]])[metric] for d in task_docs]
+        means.append(sum(scores) / len(scores))
+    return sum(means) / len(means)
+
+
+@pytest.mark.parametrize("group_file, average", [("misi_bench.yaml", "average"), ("misi_bench_all.yaml", "average_all")])
+def test_group_scores_equal_the_evaluator_averages(group_file, average):
+    docs = [d for t in TASKS for d in make_rows(t, "test", 24, seed=3)]
+    replies = {d["id"]: (d["answer"] if i % 3 == 0 else "move x 2, roll y 15, B, No") for i, d in enumerate(docs)}
+    report = evaluate(docs, replies)
+    assert report[average]["tasks"] == list(AVERAGED_COLUMNS if average == "average" else ALL_COLUMNS)
+    for metric, key in (("misi_composite", "composite"), ("misi_exact", "exact")):
+        assert _lmms_group_score(group_file, docs, replies, metric) == pytest.approx(report[average][key])
+    # Not the mean over the nine configs, which weighs residue-ligand once and keeps T5/T6.
+    per_config = sum(report["tasks"][t]["composite"] for t in TASKS) / len(TASKS)
+    assert report["average"]["composite"] != pytest.approx(per_config)
+
+
+# ---------------------------------------------------------------- dataset_path from the environment
+
+def test_dataset_path_comes_from_the_environment_and_loads_from_any_directory(sample_build, monkeypatch, tmp_path):
+    import datasets
+
+    monkeypatch.setenv("MISI_BENCH_DATASET", str(sample_build))
+    monkeypatch.chdir(tmp_path)
+    assert _load_utils().dataset_path == str(sample_build)
+    monkeypatch.chdir(sample_build.parent)
+    monkeypatch.setenv("MISI_BENCH_DATASET", sample_build.name)  # relative: resolved at load
+    path = _load_utils().dataset_path
+    assert path == str(sample_build.resolve())
+    monkeypatch.chdir(tmp_path)
+    config = task_config("translation")
+    rows = datasets.load_dataset(path, config["dataset_name"], split=config["test_split"], cache_dir=str(tmp_path / "cache"))
+    assert len(rows) == len(read_records(sample_build, "translation", "test")) and len(rows[0]["images"]) == 4
+    monkeypatch.setenv("MISI_BENCH_DATASET", "someone/MiSI-Bench")  # not a folder: a Hub id, unchanged
+    assert _load_utils().dataset_path == "someone/MiSI-Bench"
+    monkeypatch.delenv("MISI_BENCH_DATASET")
+    assert _load_utils().dataset_path == "MiSI-bench"

@@ -18,7 +18,7 @@ Our choices (also in docs/evaluation.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from .metrics import DEFAULT_CONFIG, Judgement, MetricConfig, judge
 from .parsing import TASKS, check_task
@@ -126,7 +126,7 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
             if outcomes:
                 tasks[T4][subset] = _summary(outcomes)
 
-    columns = {c.key: entry for c in COLUMNS if (entry := _column_entry({"tasks": tasks}, c)) is not None}
+    columns = {c.key: entry for c in COLUMNS if (entry := column_entry({"tasks": tasks}, c)) is not None}
     return {
         "tasks": tasks,
         "average": _average(columns, AVERAGED_COLUMNS),
@@ -135,7 +135,7 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
     }
 
 
-def _column_entry(report: Mapping, column: Column) -> Mapping | None:
+def column_entry(report: Mapping, column: Column) -> Mapping | None:
     entry = report["tasks"].get(column.task)
     if entry is not None and column.subset is not None:
         entry = entry.get(column.subset)
@@ -148,20 +148,26 @@ def _cell(value) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
-def format_markdown(report: Mapping, label: str = "model") -> str:
-    """The report as the paper's Table 1 (composite and exact rows), plus counts per column."""
+def format_markdown(report: Mapping, label: str = "model", paper_rows: Sequence = ()) -> str:
+    """The report as the paper's Table 1 (composite and exact rows), plus counts per column.
+
+    ``paper_rows`` (`paper.PAPER_ROWS`) are printed under the run's rows, marked as the paper's
+    composite figures on its own tiny set."""
     header = ["", "avg"] + [c.header for c in COLUMNS]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for metric in ("composite", "exact"):
         cells = [f"{label} ({metric})", _cell(report["average"][metric])]
         for column in COLUMNS:
-            entry = _column_entry(report, column)
+            entry = column_entry(report, column)
             cells.append(_cell(entry[metric] if entry else None))
+        lines.append("| " + " | ".join(cells) + " |")
+    for row in paper_rows:
+        cells = [f"{row.model} (paper, tiny) †", _cell(row.average)] + [_cell(row.columns[c.key]) for c in COLUMNS]
         lines.append("| " + " | ".join(cells) + " |")
     for count in ("n", "unparsable", "missing"):
         cells = [count, ""]
         for column in COLUMNS:
-            entry = _column_entry(report, column)
+            entry = column_entry(report, column)
             cells.append(_cell(entry[count] if entry else None))
         lines.append("| " + " | ".join(cells) + " |")
     everything = report["average_all"]
@@ -173,4 +179,7 @@ def format_markdown(report: Mapping, label: str = "model") -> str:
     ]
     if report["missing_ids"]:
         lines.append(f"{len(report['missing_ids'])} question(s) had no prediction and scored 0.")
+    if paper_rows:
+        lines.append("† The paper's figures (composite score, as printed in its Table 1) on the paper's own "
+                     "MiSI-Bench(tiny) questions, not on this build's; they are a reference, not a run on the same set.")
     return "\n".join(lines) + "\n"

@@ -11,7 +11,9 @@ Our choices (also in docs/evaluation.md):
   is also accepted. Predictions are checked against the records of the selected tasks only, so
   an id of another task counts as "not in the split".
 * A ``prediction`` must be a string or ``null``; ``null`` counts as missing. An id given twice
-  is an error (no silent last-wins). Blank lines are skipped.
+  is an error (no silent last-wins), except a failure line of ``misi-bench predict``
+  (``prediction`` null with an ``error``), which a later answer of the same id replaces. Blank
+  lines are skipped.
 * ``--markdown`` prints the Table-1 markdown instead of the JSON report. Ids without a
   prediction are listed in the report's ``missing_ids`` and, as one line, on stderr.
 """
@@ -24,11 +26,12 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .paper import PAPER_ROWS, paper_reference
 from .parsing import TASKS
 from .report import UnknownIdsError, evaluate, format_markdown
 
@@ -95,17 +98,24 @@ def shard_paths(dataset: Path, manifest: Mapping, task: str, split: str) -> list
     return paths
 
 
-def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
-    """Every row of one config/split without its images, in shard order."""
+def iter_rows(dataset: Path, task: str, split: str, manifest: Mapping | None = None,
+              columns: Iterable[str] | None = None, batch_size: int = 32) -> Iterator[dict]:
+    """The rows of one config/split in shard order, read a batch at a time (so a split with
+    its images never sits in memory at once). ``columns=None``: every column but ``images``."""
     manifest = manifest if manifest is not None else read_manifest(dataset)
-    rows: list[dict] = []
     for path in shard_paths(dataset, manifest, task, split):
         try:
-            columns = [c for c in pq.ParquetFile(path).schema_arrow.names if c != "images"]
-            rows.extend(pq.read_table(path, columns=columns).to_pylist())
+            shard = pq.ParquetFile(path)
+            names = list(columns) if columns is not None else [c for c in shard.schema_arrow.names if c != "images"]
+            for batch in shard.iter_batches(batch_size=batch_size, columns=names):
+                yield from batch.to_pylist()
         except (OSError, pa.ArrowException) as error:
             raise RunError(f"cannot read shard {path}: {error}") from None
-    return rows
+
+
+def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
+    """Every row of one config/split without its images, in shard order."""
+    return list(iter_rows(dataset, task, split, manifest))
 
 
 def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], list[dict]]:
@@ -118,15 +128,15 @@ def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], lis
 
 # ---------------------------------------------------------------- predictions files
 
-def read_predictions(path: Path) -> dict[str, str | None]:
-    """``{id: reply}`` from a JSON-lines file; RunError naming the first bad line."""
+def prediction_lines(path: Path) -> Iterator[tuple[str, dict]]:
+    """``(where, item)`` for every non-blank line of a predictions file, each item checked to be
+    ``{"id": str, "prediction": str | None, ...}``; RunError naming the first bad line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise RunError(f"predictions file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as error:
         raise RunError(f"cannot read predictions file {path}: {error}") from None
-    predictions: dict[str, str | None] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -137,14 +147,36 @@ def read_predictions(path: Path) -> dict[str, str | None]:
             raise RunError(f"{where}: not a JSON object (expected JSON lines {{\"id\": ..., \"prediction\": ...}})") from None
         if not isinstance(item, dict) or "id" not in item or "prediction" not in item:
             raise RunError(f"{where}: each line needs the keys 'id' and 'prediction'")
-        record_id, reply = item["id"], item["prediction"]
-        if not isinstance(record_id, str):
+        if not isinstance(item["id"], str):
             raise RunError(f"{where}: 'id' must be a string")
-        if reply is not None and not isinstance(reply, str):
+        if item["prediction"] is not None and not isinstance(item["prediction"], str):
             raise RunError(f"{where}: 'prediction' must be a string or null")
+        yield where, item
+
+
+def is_failure(item: Mapping) -> bool:
+    """A line ``misi-bench predict`` wrote for a request that failed: no prediction, an error."""
+    return item["prediction"] is None and item.get("error") is not None
+
+
+def read_predictions(path: Path) -> dict[str, str | None]:
+    """``{id: reply}`` from a JSON-lines file; RunError naming the first bad line.
+
+    A failure line of ``misi-bench predict`` (``prediction`` null with an ``error``) marks its id
+    as missing unless another line of the file answers it; any other id given twice is an error.
+    """
+    predictions: dict[str, str | None] = {}
+    failed: set[str] = set()
+    for where, item in prediction_lines(path):
+        record_id = item["id"]
+        if is_failure(item):
+            failed.add(record_id)
+            continue
         if record_id in predictions:
             raise RunError(f"{where}: id {record_id} appears twice")
-        predictions[record_id] = reply
+        predictions[record_id] = item["prediction"]
+    for record_id in failed - predictions.keys():
+        predictions[record_id] = None
     return predictions
 
 
@@ -184,6 +216,10 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
                         help='JSON lines {"id": ..., "prediction": "raw model reply"}')
     parser.add_argument("--markdown", action="store_true", help="print the paper's Table-1 layout instead of JSON")
     parser.add_argument("--label", default="model", help="row label of the markdown table")
+    parser.add_argument("--compare-paper", action="store_true",
+                        help="add the paper's reference rows (composite, on the paper's own tiny set)")
+    parser.add_argument("--plot", type=Path, metavar="FILE.png",
+                        help="also write a bar chart per task of this run and the paper's rows (needs misi-bench[plot])")
 
 
 def fail(error: Exception) -> int:
@@ -203,10 +239,17 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return fail(f"{error} (split '{args.split}', task(s) '{args.task}')")
     except RunError as error:
         return fail(error)
+    if args.plot is not None:
+        from .plot import plot_report
+
+        try:
+            plot_report(report, args.plot, label=args.label)
+        except RunError as error:
+            return fail(error)
     if args.markdown:
-        print(format_markdown(report, label=args.label), end="")
+        print(format_markdown(report, label=args.label, paper_rows=PAPER_ROWS if args.compare_paper else ()), end="")
     else:
-        print(json.dumps(report, indent=2))
+        print(json.dumps({**report, "paper": paper_reference()} if args.compare_paper else report, indent=2))
     missing = report["missing_ids"]
     if missing:
         shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")

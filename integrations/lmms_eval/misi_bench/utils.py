@@ -1,21 +1,40 @@
-"""lmms-eval hooks for MiSI-Bench: images, prompt, target and per-question scores.
+"""lmms-eval hooks for MiSI-Bench: dataset location, images, prompt, target and per-question scores.
 
 Needs ``misi-bench`` installed next to lmms-eval (the scores come from
 ``misi_bench.builders.evaluation``, the same code as ``misi-bench evaluate``). Per-question
 metrics are on the paper's 0-100 scale, so a task's ``mean`` equals the number that
 ``misi-bench evaluate`` reports for it.
+
+``dataset_path`` is not a hook but a string: the task template reads it with ``!function
+utils.dataset_path`` (lmms-eval's ``!function`` returns the named attribute of this module), so
+the dataset is set once with the environment variable ``MISI_BENCH_DATASET`` instead of by
+editing the YAML.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from typing import Any, Mapping, Sequence
 
 from PIL import Image
 
-from misi_bench.builders.evaluation import exact, score
+from misi_bench.builders.evaluation import exact, parse_truth, score
 
 T4 = "residue_ligand_interaction"
+DATASET_ENV = "MISI_BENCH_DATASET"
+DEFAULT_DATASET = "MiSI-bench"
+
+
+def resolve_dataset_path(value: str | None) -> str:
+    """A build folder as an absolute path (``~`` and relative paths resolved against the working
+    directory), or the value unchanged when no such folder exists (a Hub repository id)."""
+    value = (value or "").strip() or DEFAULT_DATASET
+    folder = os.path.expanduser(value)
+    return os.path.abspath(folder) if os.path.isdir(folder) else value
+
+
+dataset_path = resolve_dataset_path(os.environ.get(DATASET_ENV))
 
 
 def _image(item: Any) -> Image.Image:
@@ -58,7 +77,7 @@ def process_results(doc: Mapping, results: Sequence[str]) -> dict[str, float | N
         "misi_exact": 100.0 * exact(task, reply, doc),
     }
     if task == T4:
-        positive = doc["answer"].strip() != "No"
+        positive = _bonds_ligand(doc["answer"])
         scores["misi_composite_positive"] = scores["misi_composite"] if positive else None
         scores["misi_composite_negative"] = None if positive else scores["misi_composite"]
     return scores
@@ -68,3 +87,18 @@ def mean_of_present(values: Sequence[float | None]) -> float | None:
     """Mean of the values that are not None (aggregation of the T4 subset metrics)."""
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+def _bonds_ligand(answer: str) -> bool:
+    """Whether a residue-ligand answer lists bonds (``misi-bench evaluate``'s "positive")."""
+    return not parse_truth(T4, answer).is_no
+
+
+def residue_ligand_positives(dataset):
+    """``process_docs`` of the "res-lig pos" task: the questions whose answer lists bonds."""
+    return dataset.filter(_bonds_ligand, input_columns="answer")
+
+
+def residue_ligand_negatives(dataset):
+    """``process_docs`` of the "res-lig neg" task: the questions whose answer is No."""
+    return dataset.filter(lambda answer: not _bonds_ligand(answer), input_columns="answer")
