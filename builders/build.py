@@ -25,6 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import card, manifest
+from .output_folder import OutputFolderError, install, owned_files, resolve_target
 from .checkpoint import CheckpointStore, build_key
 from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
 from .features import task_features
@@ -89,9 +90,29 @@ def _check_config(config: BuildConfig) -> None:
         raise BuildError("--executor dask and --scheduler ADDRESS go together")
     if config.shard is not None and not 1 <= config.shard[0] <= config.shard[1]:
         raise BuildError(f"--shard {config.shard[0]}/{config.shard[1]}: need 1 <= i <= n")
-    out = Path(config.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
-        raise BuildError(f"output folder {out} exists and is not a previous build; choose another --out")
+    if config.limit is not None and config.limit < 1:
+        raise BuildError(f"--limit must be at least 1, got {config.limit}")
+    for option, names in (("--tasks", config.tasks), ("--splits", config.splits)):
+        if not names:
+            raise BuildError(f"{option} names nothing; give at least one")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise BuildError(f"{option} names {', '.join(repeated)} more than once")
+
+
+def claim_output(out: Path, source: Path | None = None) -> Path:
+    """The real output folder, after checking that the build may write there (output_folder.py:
+    only a missing, empty or earlier-build folder) and that it does not overlap the source."""
+    try:
+        target = resolve_target(out)
+        owned_files(target, manifest.BUILD_OUTPUT)
+    except OutputFolderError as error:
+        raise BuildError(str(error)) from None
+    if source is not None:
+        source = Path(source).resolve()
+        if target == source or source in target.parents or target in source.parents:
+            raise BuildError(f"--out {out} and the source folder {source} overlap; build into a folder outside the source")
+    return target
 
 
 def _entry_checksum(complex_source_files: list[Path]) -> str:
@@ -111,7 +132,7 @@ def work_folder(out: Path) -> Path:
 def build(config: BuildConfig) -> dict:
     """Run a whole build (or one shard of it); returns the manifest."""
     _check_config(config)
-    final_out = Path(config.out)
+    final_out = claim_output(config.out, config.source)
     work = work_folder(final_out)
     work.mkdir(parents=True, exist_ok=True)
     with _locked(work, final_out):
@@ -127,7 +148,10 @@ def build(config: BuildConfig) -> dict:
             if isinstance(error, ExecutorError):
                 raise BuildError(str(error)) from error
             raise
-        move_into_place(staging, final_out)
+        try:
+            install(staging, final_out, manifest.BUILD_OUTPUT)
+        except OutputFolderError as error:
+            raise BuildError(str(error)) from None
         shutil.rmtree(work)
     return manifest_data
 
@@ -140,16 +164,6 @@ def _locked(work: Path, out: Path):
         except BlockingIOError:
             raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
         yield
-
-
-def move_into_place(work: Path, final_out: Path) -> None:
-    old = None
-    if final_out.exists():
-        old = final_out.with_name(f".{final_out.name}.old-{os.getpid()}")
-        os.replace(final_out, old)
-    os.replace(work, final_out)
-    if old is not None:
-        shutil.rmtree(old)
 
 
 def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:

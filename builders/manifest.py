@@ -12,8 +12,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import __version__
+from .output_folder import Owner
 
 MANIFEST_NAME = "manifest.json"
+CARD_NAME = "README.md"
 SOFTWARE = ("datasets", "numpy", "pillow", "pyarrow", "rdkit")
 
 
@@ -51,6 +53,21 @@ def shard_section(shard: tuple[int, int], pdb_ids: list[str], image_digests: set
     counts do not add up)."""
     index, count = shard
     return {"index": index, "count": count, "complexes": list(pdb_ids), "image_digests": sorted(image_digests)}
+
+
+def shard_paths(manifest: dict) -> list[str]:
+    """Relative path of every shard a manifest lists."""
+    return [shard["path"] for per_split in manifest["configs"].values() for entry in per_split.values()
+            for shard in entry["shards"]]
+
+
+def _build_files(manifest: dict) -> list[str]:
+    return shard_paths(manifest) + ([] if "shard" in manifest else [CARD_NAME])
+
+
+# What build and merge own in their output folder (output_folder.py): the listed shards, the
+# card of a full build and the manifest; nothing else may sit in data/ or under those names.
+BUILD_OUTPUT = Owner("build", MANIFEST_NAME, "manifest", _build_files, ("data", CARD_NAME, MANIFEST_NAME))
 
 
 def write(out: Path, manifest: dict) -> None:
