@@ -167,14 +167,17 @@ def _locked(work: Path, out: Path):
 
 
 def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
-    from .pdbbind import find_entries
+    from .pdbbind import scan_source
 
-    entries = {e.pdb_id: e for e in find_entries(config.source)}
+    found, misnamed = scan_source(config.source)
+    entries = {e.pdb_id: e for e in found}
     ids = sorted(entries)[: config.limit] if config.limit else sorted(entries)
     splits = assign_splits(ids, config.split_file)
     wanted = sorted(i for i in ids if splits.get(i) in config.splits)
     split_ids = {split: tuple(i for i in wanted if splits[i] == split) for split in config.splits}
     stats = BuildStats()
+    if config.shard is None or config.shard[0] == 1:  # listed once, so merged shards equal a one-shot build
+        stats.skipped.extend(misnamed)
     stats.input_checksums = {i: _entry_checksum(_entry_files(entries[i])) for i in wanted}
     mine = shard_ids(wanted, config.shard)
     parameters = {"seed": config.seed, "image_size": config.image_size, "tasks": list(config.tasks), "splits": list(config.splits)}

@@ -79,3 +79,28 @@ def write(out: Path, manifest: dict) -> None:
 
 def read(out: Path) -> dict:
     return json.loads((Path(out) / MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+class ManifestError(ValueError):
+    """A manifest that is missing, not JSON, or not ours (fails schema/manifest.schema.json)."""
+
+
+def read_checked(path: Path) -> dict:
+    """A manifest file that validates against the manifest schema (ManifestError otherwise);
+    its shard paths are then relative and stay inside the build folder."""
+    from jsonschema.exceptions import best_match
+
+    from misi_bench import schema
+
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(f"{path} does not exist; not a misi-bench build")
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise ManifestError(f"cannot read {path}: {' '.join(str(error).split())[:200]}") from None
+    error = best_match(schema.validator("manifest").iter_errors(content))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "<top level>"
+        raise ManifestError(f"{path} is not a misi-bench manifest: {where}: {' '.join(error.message.split())[:200]}")
+    return content

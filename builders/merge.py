@@ -40,7 +40,7 @@ def read_shards(shard_dirs: list[Path]) -> list[tuple[Path, dict]]:
     for folder in map(Path, shard_dirs):
         if not (folder / manifest.MANIFEST_NAME).is_file():
             raise MergeError(f"{folder}: no {manifest.MANIFEST_NAME}; not a finished shard build")
-        data = manifest.read(folder)
+        data = manifest.read_checked(folder / manifest.MANIFEST_NAME)
         if "shard" not in data:
             raise MergeError(f"{folder}: not a shard build (built without --shard)")
         shards.append((folder, data))
