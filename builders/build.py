@@ -12,6 +12,7 @@ command run again reuses every checkpointed complex (``resume=False`` starts ove
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -21,6 +22,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from tqdm import tqdm
 
@@ -130,10 +132,35 @@ def work_folder(out: Path) -> Path:
 
 
 def build(config: BuildConfig) -> dict:
-    """Run a whole build (or one shard of it); returns the manifest."""
+    """Run a whole build (or one shard of it); returns the manifest. A file-system error (full
+    disk, read-only folder) is a BuildError that says where and, for a full disk, how much."""
     _check_config(config)
     final_out = claim_output(config.out, config.source)
     work = work_folder(final_out)
+    progress = SimpleNamespace(total=0)
+    try:
+        return _build(config, final_out, work, progress)
+    except OSError as error:
+        raise _file_system_error(error, work, progress.total) from None
+
+
+def _file_system_error(error: OSError, work: Path, total: int) -> BuildError:
+    where = error.filename or work.parent
+    if error.errno != errno.ENOSPC and "No space left" not in str(error):
+        return BuildError(f"cannot write {where}: {error.strerror or error}")
+    free = shutil.disk_usage(work if work.is_dir() else work.parent).free
+    metas = list((work / "checkpoints").glob("*/*/meta.json"))
+    held = sum(p.stat().st_size for m in metas for p in m.parent.iterdir())
+    if metas and total:  # the output's shards take about as much again as the checkpoints
+        need = f"about {held // len(metas) * (2 * total - len(metas)):,} bytes more"
+    else:
+        need = f"more than the {free:,} bytes left"
+    return BuildError(f"disk full writing {where}: {free:,} bytes left there, the build needs {need} "
+                      f"({len(metas)} of {total or '?'} complexes checkpointed in {work}, kept); "
+                      "free space and run the same command again to resume")
+
+
+def _build(config: BuildConfig, final_out: Path, work: Path, progress: SimpleNamespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     with _locked(work, final_out):
         staging = work / "out"
@@ -141,7 +168,7 @@ def build(config: BuildConfig) -> dict:
             shutil.rmtree(staging)
         staging.mkdir()
         try:
-            manifest_data = _build_into(config, staging, work / "checkpoints")
+            manifest_data = _build_into(config, staging, work / "checkpoints", progress)
         except BaseException as error:
             if not any(p for p in (work / "checkpoints").glob("*/*/meta.json") if not p.parent.name.startswith(".")):
                 shutil.rmtree(work, ignore_errors=True)  # nothing worth resuming
@@ -166,7 +193,7 @@ def _locked(work: Path, out: Path):
         yield
 
 
-def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
+def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: SimpleNamespace) -> dict:
     from .pdbbind import scan_source
 
     found, misnamed = scan_source(config.source)
@@ -180,6 +207,7 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
         stats.skipped.extend(misnamed)
     stats.input_checksums = {i: _entry_checksum(_entry_files(entries[i])) for i in wanted}
     mine = shard_ids(wanted, config.shard)
+    progress.total = len(mine)
     parameters = {"seed": config.seed, "image_size": config.image_size, "tasks": list(config.tasks), "splits": list(config.splits)}
     key = build_key(parameters, {i: splits[i] for i in wanted}, stats.input_checksums)
     store = CheckpointStore(checkpoints, key, reuse=config.resume)

@@ -104,8 +104,13 @@ def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None 
             columns = [c for c in pq.ParquetFile(path).schema_arrow.names if c != "images"]
             rows.extend(pq.read_table(path, columns=columns).to_pylist())
         except (OSError, pa.ArrowException) as error:
-            raise RunError(f"cannot read shard {path}: {error}") from None
+            raise shard_error(path, error) from None
     return rows
+
+
+def shard_error(path: Path, error: Exception) -> RunError:
+    """A shard that cannot be read (truncated, not Parquet), as a one-line user error."""
+    return RunError(f"cannot read shard {path}: {' '.join(str(error).split())[:300]}")
 
 
 def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], list[dict]]:
