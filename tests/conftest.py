@@ -31,11 +31,11 @@ def sample_complexes(sample_dir):
     return complexes
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed ``misi-bench`` console script (or the module, when it is not on PATH)."""
     exe = shutil.which("misi-bench")
     command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 @pytest.fixture(scope="session")
