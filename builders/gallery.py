@@ -90,25 +90,30 @@ def spread(n: int, k: int) -> list[int]:
 
 
 def sample_rows(out: Path, manifest: dict, task: str, split: str, k: int) -> list[dict]:
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     paths = [out / shard["path"] for shard in manifest["configs"][task][split]["shards"]]
     outside = [p for p in paths if not p.resolve().is_relative_to(out.resolve())]
     if outside:
         raise RunError(f"shard {outside[0]} lies outside the build folder {out}")
+    counts = [_read(path, lambda p: pq.ParquetFile(p).metadata.num_rows) for path in paths]
+    wanted, rows, offset = set(spread(sum(counts), k)), [], 0
+    for path, count in zip(paths, counts):
+        local = [i - offset for i in wanted if offset <= i < offset + count]
+        if local:
+            rows.extend(_read(path, lambda p: pq.read_table(p).take(sorted(local)).to_pylist()))
+        offset += count
+    return rows
+
+
+def _read(path: Path, read):
+    """``read(path)`` of one shard; a shard that cannot be read is a one-line RunError."""
+    import pyarrow as pa
+
     try:
-        counts = [pq.ParquetFile(p).metadata.num_rows for p in paths]
-        wanted, rows, offset = set(spread(sum(counts), k)), [], 0
-        for path, count in zip(paths, counts):
-            local = [i - offset for i in wanted if offset <= i < offset + count]
-            if local:
-                table = pq.read_table(path)
-                rows.extend(table.take(sorted(local)).to_pylist())
-            offset += count
+        return read(path)
     except (OSError, pa.ArrowException) as error:
         raise shard_error(path, error) from None
-    return rows
 
 
 def _question_html(task: str, row: dict, image_dir: Path, site: Path) -> str:
