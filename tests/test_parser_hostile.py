@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from misi_bench.builders.evaluation.parsing import MAX_REPLY_CHARS, TASKS, parse_prediction
+from misi_bench.builders.evaluation.parsing import TASKS, parse_prediction
 
 SIZE = 1_000_000
 OPTIONS = ("move x 1, move y 2", "move x -1, move y 2", "move x 1, move y -3", "move x -1, move y -3")
@@ -46,7 +46,7 @@ def test_every_parser_reads_a_hostile_megabyte_quickly(name):
 
 def test_answer_at_the_end_of_a_long_reply_is_still_found():
     """The cap keeps the end of a reply, where the last (winning) answer is."""
-    padding = "thinking about the pocket. " * (2 * MAX_REPLY_CHARS // 27)
+    padding = "thinking about the pocket. " * 4000  # 108,000 characters, over the cap
     assert str(parse_prediction("rotation", padding + "Final answer: roll y -45")) == "roll y -45"
     assert parse_prediction("rotation_rotation", padding + "\n\nAnswer: (C)").letter == "C"
     assert parse_prediction("pocket_ligand_interaction", padding + "\nNo.").is_no
