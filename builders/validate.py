@@ -67,10 +67,11 @@ class _ImageCheck:
     def _inspect(png: bytes) -> str | None:
         try:
             with Image.open(io.BytesIO(png)) as picture:
-                extrema = picture.convert("RGB").getextrema()
+                extrema = picture.getextrema()  # per band, or one (low, high) for a one-band image
         except Exception as error:  # any undecodable image is reported, not raised
             return f"undecodable PNG ({type(error).__name__})"
-        return "blank image (one colour)" if all(low == high for low, high in extrema) else None
+        bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+        return "blank image (one colour)" if all(low == high for low, high in bands) else None
 
 
 def _check_rows(path: Path, shard: dict, task: str, split: str, ids: dict[str, str], images: _ImageCheck) -> list[str]:
