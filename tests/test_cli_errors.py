@@ -40,6 +40,13 @@ def test_build_values_that_used_to_be_silently_wrong(tmp_path, option, value, wo
     assert list(tmp_path.iterdir()) == []  # refused before any work
 
 
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_audit_max_rows_below_one(tmp_path, built, value):
+    result = run_cli("audit", str(built), "--out", str(tmp_path / "audit"), "--max-rows", value)
+    assert_one_line_error(result, "--max-rows must be at least 1")
+    assert not (tmp_path / "audit").exists()
+
+
 @pytest.mark.parametrize("content", [b"\xff\xfe{\"train\": []}", b"[" * 100_000 + b"]" * 100_000])
 def test_undecodable_or_deeply_nested_split_file(tmp_path, content):
     split_file = tmp_path / "splits.json"
