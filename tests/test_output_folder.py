@@ -175,3 +175,39 @@ def test_read_only_out_is_one_line(mount_point):
     if not _mount(mount_point, "ro,size=1m"):
         pytest.skip("needs root and tmpfs to make a read-only file system")
     assert_refused(build_cli(mount_point / "out"), "Read-only file system")
+
+
+def test_a_rebuild_killed_while_replacing_files_resumes_and_keeps_user_files(tmp_path, reference):
+    """The state a kill leaves halfway through replacing an earlier build: the journal lists the
+    old and new files, the old manifest is gone, some old shards are gone (output_folder.py)."""
+    out = tmp_path / "out"
+    assert run_cli("build", "--sample", "--tasks", "rotation", "--image-size", "64", "--quiet", "--out", str(out)).returncode == 0
+    (out / "NOTES.md").write_text("mine\n")
+    old = json.loads((out / "manifest.json").read_text())
+    old_shards = [s["path"] for per in old["configs"].values() for e in per.values() for s in e["shards"]]
+    new_shards = [s["path"] for per in reference["configs"].values() for e in per.values() for s in e["shards"]]
+    (out / ".misi-bench-replacing.json").write_text(json.dumps(sorted({*old_shards, *new_shards, "README.md", "manifest.json"})))
+    (out / "manifest.json").unlink()
+    (out / old_shards[0]).unlink()
+    result = build_cli(out)
+    assert result.returncode == 0, result.stderr
+    assert shard_hashes(json.loads((out / "manifest.json").read_text())) == shard_hashes(reference)
+    assert (out / "NOTES.md").read_text() == "mine\n"
+    assert not (out / ".misi-bench-replacing.json").exists() and not (out / "data" / "rotation").exists()
+    assert validate_folder(out) == []
+
+
+def test_merge_follows_the_same_rule(tmp_path):
+    parts = [tmp_path / f"part-{i}" for i in (1, 2)]
+    for i, part in enumerate(parts, start=1):
+        assert build_cli(part, "--shard", f"{i}/2").returncode == 0
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "manifest.json").write_text('{"name": "not ours"}')
+    assert_refused(run_cli("merge", *map(str, parts), "--out", str(foreign)), "not a misi-bench build")
+    assert tree(foreign) == {"manifest.json": b'{"name": "not ours"}'}
+    merged = tmp_path / "merged"
+    assert run_cli("merge", *map(str, parts), "--out", str(merged)).returncode == 0
+    (merged / "NOTES.md").write_text("mine\n")
+    assert run_cli("merge", *map(str, parts), "--out", str(merged)).returncode == 0
+    assert (merged / "NOTES.md").read_text() == "mine\n" and validate_folder(merged) == []
