@@ -12,6 +12,7 @@ command run again reuses every checkpointed complex (``resume=False`` starts ove
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -21,10 +22,12 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from tqdm import tqdm
 
 from . import card, manifest
+from .output_folder import OutputFolderError, install, owned_files, resolve_target
 from .checkpoint import CheckpointStore, build_key
 from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
 from .features import task_features
@@ -89,9 +92,29 @@ def _check_config(config: BuildConfig) -> None:
         raise BuildError("--executor dask and --scheduler ADDRESS go together")
     if config.shard is not None and not 1 <= config.shard[0] <= config.shard[1]:
         raise BuildError(f"--shard {config.shard[0]}/{config.shard[1]}: need 1 <= i <= n")
-    out = Path(config.out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
-        raise BuildError(f"output folder {out} exists and is not a previous build; choose another --out")
+    if config.limit is not None and config.limit < 1:
+        raise BuildError(f"--limit must be at least 1, got {config.limit}")
+    for option, names in (("--tasks", config.tasks), ("--splits", config.splits)):
+        if not names:
+            raise BuildError(f"{option} names nothing; give at least one")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise BuildError(f"{option} names {', '.join(repeated)} more than once")
+
+
+def claim_output(out: Path, source: Path | None = None) -> Path:
+    """The real output folder, after checking that the build may write there (output_folder.py:
+    only a missing, empty or earlier-build folder) and that it does not overlap the source."""
+    try:
+        target = resolve_target(out)
+        owned_files(target, manifest.BUILD_OUTPUT)
+    except OutputFolderError as error:
+        raise BuildError(str(error)) from None
+    if source is not None:
+        source = Path(source).resolve()
+        if target == source or source in target.parents or target in source.parents:
+            raise BuildError(f"--out {out} and the source folder {source} overlap; build into a folder outside the source")
+    return target
 
 
 def _entry_checksum(complex_source_files: list[Path]) -> str:
@@ -109,10 +132,35 @@ def work_folder(out: Path) -> Path:
 
 
 def build(config: BuildConfig) -> dict:
-    """Run a whole build (or one shard of it); returns the manifest."""
+    """Run a whole build (or one shard of it); returns the manifest. A file-system error (full
+    disk, read-only folder) is a BuildError that says where and, for a full disk, how much."""
     _check_config(config)
-    final_out = Path(config.out)
+    final_out = claim_output(config.out, config.source)
     work = work_folder(final_out)
+    progress = SimpleNamespace(total=0)
+    try:
+        return _build(config, final_out, work, progress)
+    except OSError as error:
+        raise _file_system_error(error, work, progress.total) from None
+
+
+def _file_system_error(error: OSError, work: Path, total: int) -> BuildError:
+    where = error.filename or work.parent
+    if error.errno != errno.ENOSPC and "No space left" not in str(error):
+        return BuildError(f"cannot write {where}: {error.strerror or error}")
+    free = shutil.disk_usage(work if work.is_dir() else work.parent).free
+    metas = list((work / "checkpoints").glob("*/*/meta.json"))
+    held = sum(p.stat().st_size for m in metas for p in m.parent.iterdir())
+    if metas and total:  # the output's shards take about as much again as the checkpoints
+        need = f"about {held // len(metas) * (2 * total - len(metas)):,} bytes more"
+    else:
+        need = f"more than the {free:,} bytes left"
+    return BuildError(f"disk full writing {where}: {free:,} bytes left there, the build needs {need} "
+                      f"({len(metas)} of {total or '?'} complexes checkpointed in {work}, kept); "
+                      "free space and run the same command again to resume")
+
+
+def _build(config: BuildConfig, final_out: Path, work: Path, progress: SimpleNamespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     with _locked(work, final_out):
         staging = work / "out"
@@ -120,14 +168,17 @@ def build(config: BuildConfig) -> dict:
             shutil.rmtree(staging)
         staging.mkdir()
         try:
-            manifest_data = _build_into(config, staging, work / "checkpoints")
+            manifest_data = _build_into(config, staging, work / "checkpoints", progress)
         except BaseException as error:
             if not any(p for p in (work / "checkpoints").glob("*/*/meta.json") if not p.parent.name.startswith(".")):
                 shutil.rmtree(work, ignore_errors=True)  # nothing worth resuming
             if isinstance(error, ExecutorError):
                 raise BuildError(str(error)) from error
             raise
-        move_into_place(staging, final_out)
+        try:
+            install(staging, final_out, manifest.BUILD_OUTPUT)
+        except OutputFolderError as error:
+            raise BuildError(str(error)) from None
         shutil.rmtree(work)
     return manifest_data
 
@@ -142,27 +193,21 @@ def _locked(work: Path, out: Path):
         yield
 
 
-def move_into_place(work: Path, final_out: Path) -> None:
-    old = None
-    if final_out.exists():
-        old = final_out.with_name(f".{final_out.name}.old-{os.getpid()}")
-        os.replace(final_out, old)
-    os.replace(work, final_out)
-    if old is not None:
-        shutil.rmtree(old)
+def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: SimpleNamespace) -> dict:
+    from .pdbbind import scan_source
 
-
-def _build_into(config: BuildConfig, out: Path, checkpoints: Path) -> dict:
-    from .pdbbind import find_entries
-
-    entries = {e.pdb_id: e for e in find_entries(config.source)}
+    found, misnamed = scan_source(config.source)
+    entries = {e.pdb_id: e for e in found}
     ids = sorted(entries)[: config.limit] if config.limit else sorted(entries)
     splits = assign_splits(ids, config.split_file)
     wanted = sorted(i for i in ids if splits.get(i) in config.splits)
     split_ids = {split: tuple(i for i in wanted if splits[i] == split) for split in config.splits}
     stats = BuildStats()
+    if config.shard is None or config.shard[0] == 1:  # listed once, so merged shards equal a one-shot build
+        stats.skipped.extend(misnamed)
     stats.input_checksums = {i: _entry_checksum(_entry_files(entries[i])) for i in wanted}
     mine = shard_ids(wanted, config.shard)
+    progress.total = len(mine)
     parameters = {"seed": config.seed, "image_size": config.image_size, "tasks": list(config.tasks), "splits": list(config.splits)}
     key = build_key(parameters, {i: splits[i] for i in wanted}, stats.input_checksums)
     store = CheckpointStore(checkpoints, key, reuse=config.resume)

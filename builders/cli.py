@@ -22,6 +22,7 @@ from .model_cli import add_export_arguments, add_predict_arguments, run_export, 
 from .push import add_push_arguments, run_push
 from .sharding import parse_shard
 from .build import BuildError
+from .manifest import ManifestError
 from .pdbbind import SourceError, sample_corpus_dir
 from .splits import SplitFileError
 
@@ -98,6 +99,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_folder
 
+    if not Path(args.out).is_dir():
+        raise CLIError(f"build folder does not exist: {args.out}")
     problems = validate_folder(args.out)
     for problem in problems:
         print(problem)
@@ -150,13 +153,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .manifest import read_checked
     from .verify import verify_folder
 
-    try:
-        manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
-        manifest["configs"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise CLIError(f"cannot read manifest {args.manifest}: {error}") from error
+    manifest = read_checked(args.manifest)
     if not Path(args.out).is_dir():
         raise CLIError(f"build folder does not exist: {args.out}")
     problems = verify_folder(args.out, manifest)
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CLIError, SourceError, SplitFileError, BuildError) as error:
+    except (CLIError, SourceError, SplitFileError, BuildError, ManifestError) as error:
         print(f"misi-bench: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -19,10 +19,13 @@ back through the scheduler; only the build machine writes files), and should run
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
+
+from .orphan_guard import exit_with_parent
 
 EXECUTORS = ("local", "dask")
 
@@ -74,6 +77,12 @@ def _dask_wait(client):
     return wait_first
 
 
+def _pool_worker_init(parent_pid: int, init: Callable, job) -> None:
+    """A local pool worker: end with the build process (orphan_guard.py), then set the job up."""
+    exit_with_parent(parent_pid)
+    init(job)
+
+
 _initialized_key = None
 
 
@@ -95,7 +104,8 @@ def open_executor(kind: str, workers: int, scheduler: str | None, job, init: Cal
         yield (lambda item: _Done(run(item))), _inline_wait, 1
     elif kind == "local":
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=init, initargs=(job,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_worker_init,
+                                 initargs=(os.getpid(), init, job)) as pool:
             try:
                 yield (lambda item: pool.submit(run, item)), _pool_wait, 2 * workers
             except BaseException:  # Ctrl-C or an error: do not finish the queued complexes first

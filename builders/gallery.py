@@ -5,19 +5,32 @@ questions (``--per-task``, default 3, spread evenly over the chosen split) with 
 images, image roles, question text, options, answer and params (the renderer scenes folded
 away). Images are written as PNG files under ``SITE/images/<task>/`` next to the pages, so the
 site works offline from ``file://``: no network, no JavaScript, one inline stylesheet.
+
+The build folder is input we do not trust: every value that reaches HTML is escaped, and file
+names are safe slugs of config names and row ids, never the raw text. ``SITE/gallery.json`` lists
+the files written; a later run replaces only those (output_folder.py) and refuses a non-empty
+folder that is not a gallery.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
+import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .evaluation.parsing import TASKS
-from .evaluation.runs import RunError, read_manifest
+from .evaluation.runs import RunError, read_manifest, shard_error
+from .output_folder import Owner, OutputFolderError, install, owned_files, resolve_target
+
+MARKER = "gallery.json"
+GALLERY_OUTPUT = Owner("gallery", MARKER, "gallery", lambda marker: marker["files"], ("images", "index.html", MARKER))
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 FAMILIES = {
     "translation": "unit movement", "rotation": "unit movement", "zooming": "unit movement",
@@ -51,6 +64,20 @@ def _page(title: str, body: str) -> str:
             f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
+def slug(text: str) -> str:
+    """A file-name-safe form of a config name or row id: unchanged when already safe, else its
+    safe characters plus a hash of the whole text (so distinct texts stay distinct)."""
+    text = str(text)
+    if _SLUG.fullmatch(text):
+        return text
+    readable = re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-_")[:40]
+    return f"{readable or 'x'}-{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+def _text(value) -> str:
+    return html.escape(str(value))
+
+
 def pick_split(configs: dict, task: str) -> str | None:
     return next((s for s in SPLIT_PREFERENCE if configs.get(task, {}).get(s, {}).get("rows")), None)
 
@@ -66,80 +93,107 @@ def sample_rows(out: Path, manifest: dict, task: str, split: str, k: int) -> lis
     import pyarrow.parquet as pq
 
     paths = [out / shard["path"] for shard in manifest["configs"][task][split]["shards"]]
-    counts = [pq.ParquetFile(p).metadata.num_rows for p in paths]
+    outside = [p for p in paths if not p.resolve().is_relative_to(out.resolve())]
+    if outside:
+        raise RunError(f"shard {outside[0]} lies outside the build folder {out}")
+    counts = [_read(path, lambda p: pq.ParquetFile(p).metadata.num_rows) for path in paths]
     wanted, rows, offset = set(spread(sum(counts), k)), [], 0
     for path, count in zip(paths, counts):
         local = [i - offset for i in wanted if offset <= i < offset + count]
         if local:
-            table = pq.read_table(path)
-            rows.extend(table.take(sorted(local)).to_pylist())
+            rows.extend(_read(path, lambda p: pq.read_table(p).take(sorted(local)).to_pylist()))
         offset += count
     return rows
+
+
+def _read(path: Path, read):
+    """``read(path)`` of one shard; a shard that cannot be read is a one-line RunError."""
+    import pyarrow as pa
+
+    try:
+        return read(path)
+    except (OSError, pa.ArrowException) as error:
+        raise shard_error(path, error) from None
 
 
 def _question_html(task: str, row: dict, image_dir: Path, site: Path) -> str:
     image_dir.mkdir(parents=True, exist_ok=True)
     figures = []
-    answer_role = f"option_{row['answer'].strip().lower()}" if row["question_type"] == "multiple_choice" else None
+    answer = str(row["answer"]).strip()
+    answer_role = f"option_{answer.lower()}" if row["question_type"] == "multiple_choice" else None
     for n, (image, role) in enumerate(zip(row["images"], row["image_roles"]), start=1):
-        path = image_dir / f"{row['id']}-{n:02d}.png"
+        path = image_dir / f"{slug(row['id'])}-{n:02d}.png"
         path.write_bytes(image["bytes"])
         rel = path.relative_to(site).as_posix()
         right = ' class="answer"' if role == answer_role else ""
-        figures.append(f'<figure{right}><img src="{html.escape(rel)}" alt="image {n}: {html.escape(role)}" '
-                       f'width="170" height="170"><figcaption>{n}. {html.escape(role)}</figcaption></figure>')
+        figures.append(f'<figure{right}><img src="{html.escape(rel)}" alt="image {n}: {_text(role)}" '
+                       f'width="170" height="170"><figcaption>{n}. {_text(role)}</figcaption></figure>')
     params = dict(row["params"] or {})
     scenes = params.pop("scenes", None) or []
     options = ""
     if row["options"] and any(o not in ("A", "B", "C", "D") for o in row["options"]):
-        items = "".join(f'<li{" class=right" if chr(65 + i) == row["answer"].strip() else ""}>{html.escape(o)}</li>'
+        items = "".join(f'<li{" class=right" if chr(65 + i) == answer else ""}>{_text(o)}</li>'
                         for i, o in enumerate(row["options"]))
         options = f'<p>Options:</p><ol class="opts" type="A">{items}</ol>'
-    return (f'<section class="q" id="{html.escape(row["id"])}">\n<h2>{html.escape(row["id"])}</h2>\n'
-            f'<p class="meta">{html.escape(row["pdb_id"])} · {html.escape(row["split"])} · {html.escape(row["question_type"])}</p>\n'
+    return (f'<section class="q" id="{_text(row["id"])}">\n<h2>{_text(row["id"])}</h2>\n'
+            f'<p class="meta">{_text(row["pdb_id"])} · {_text(row["split"])} · {_text(row["question_type"])}</p>\n'
             f'<div class="imgs">{"".join(figures)}</div>\n'
-            f'<details><summary>Question text</summary><pre>{html.escape(row["question"])}</pre></details>\n{options}\n'
-            f'<p class="answer-line">Answer: <code>{html.escape(row["answer"])}</code></p>\n'
-            f'<details><summary>params</summary><pre>{html.escape(json.dumps(params, indent=1, ensure_ascii=False))}</pre></details>\n'
-            f'<details><summary>renderer scenes ({len(scenes)})</summary><pre>{html.escape(chr(10).join(scenes))}</pre></details>\n'
+            f'<details><summary>Question text</summary><pre>{_text(row["question"])}</pre></details>\n{options}\n'
+            f'<p class="answer-line">Answer: <code>{_text(row["answer"])}</code></p>\n'
+            f'<details><summary>params</summary><pre>{_text(json.dumps(params, indent=1, ensure_ascii=False, default=str))}</pre></details>\n'
+            f'<details><summary>renderer scenes ({len(scenes)})</summary><pre>{_text(chr(10).join(map(str, scenes)))}</pre></details>\n'
             "</section>")
 
 
 def write_site(out: Path, site: Path, per_task: int = 3, open_text: bool = False) -> list[Path]:
-    """Write the site; returns the pages written (index first)."""
-    out, site = Path(out), Path(site)
+    """Write the site (refused, before any work, when SITE holds files it did not write);
+    returns the pages written (index first)."""
+    out = Path(out)
+    site = resolve_target(site)
     manifest = read_manifest(out)
+    owned_files(site, GALLERY_OUTPUT)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}.gallery-"))
+    try:
+        names = _write_pages(out, manifest, staging, per_task, open_text)
+        files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+        (staging / MARKER).write_text(json.dumps({"generator": "misi-bench gallery", "files": files}, indent=1) + "\n",
+                                      encoding="utf-8")
+        install(staging, site, GALLERY_OUTPUT)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [site / name for name in names]
+
+
+def _write_pages(out: Path, manifest: dict, site: Path, per_task: int, open_text: bool) -> list[str]:
+    """Write index and task pages into ``site``; returns their file names (index first)."""
     configs = manifest["configs"]
     tasks = [t for t in TASKS if t in configs] + sorted(set(configs) - set(TASKS))
-    if (site / "images").is_dir():
-        shutil.rmtree(site / "images")
-    site.mkdir(parents=True, exist_ok=True)
     pages, index_rows = [], []
     for task in tasks:
         split = pick_split(configs, task)
         if split is None:
             continue
         rows = sample_rows(out, manifest, task, split, per_task)
-        sections = [_question_html(task, row, site / "images" / task, site) for row in rows]
+        sections = [_question_html(task, row, site / "images" / slug(task), site) for row in rows]
         if open_text:
             sections = [s.replace("<details>", "<details open>") for s in sections]
         nav = '<nav><a href="index.html">← all tasks</a></nav>'
-        body = (f"{nav}\n<h1>{html.escape(task)}</h1>\n<p class=\"meta\">{html.escape(FAMILIES.get(task, ''))} · "
-                f"{len(rows)} of {configs[task][split]['rows']} {split} questions</p>\n" + "\n".join(sections))
-        page = site / f"{task}.html"
-        page.write_text(_page(f"MiSI-Bench · {task}", body), encoding="utf-8")
+        body = (f"{nav}\n<h1>{_text(task)}</h1>\n<p class=\"meta\">{_text(FAMILIES.get(task, ''))} · "
+                f"{len(rows)} of {_text(configs[task][split]['rows'])} {_text(split)} questions</p>\n" + "\n".join(sections))
+        page = f"{slug(task)}.html"
+        (site / page).write_text(_page(f"MiSI-Bench · {task}", body), encoding="utf-8")
         pages.append(page)
         counts = ", ".join(f"{s} {e['rows']}" for s, e in configs[task].items())
-        index_rows.append(f'<tr><td><a href="{task}.html">{html.escape(task)}</a></td><td>{html.escape(FAMILIES.get(task, ""))}</td>'
-                          f"<td>{html.escape(counts)}</td></tr>")
+        index_rows.append(f'<tr><td><a href="{html.escape(page)}">{_text(task)}</a></td><td>{_text(FAMILIES.get(task, ""))}</td>'
+                          f"<td>{_text(counts)}</td></tr>")
     size = manifest.get("parameters", {}).get("image_size", "")
     body = ("<h1>MiSI-Bench gallery</h1>\n"
-            f"<p class=\"meta\">Build <code>{html.escape(out.name)}</code>, {size} px images; a few questions per task "
+            f"<p class=\"meta\">Build <code>{_text(out.name)}</code>, {_text(size)} px images; a few questions per task "
             "with their images, question, answer and params.</p>\n"
             "<table><tr><th>task</th><th>family</th><th>questions</th></tr>\n" + "\n".join(index_rows) + "\n</table>")
-    index = site / "index.html"
-    index.write_text(_page("MiSI-Bench gallery", body), encoding="utf-8")
-    return [index, *pages]
+    (site / "index.html").write_text(_page("MiSI-Bench gallery", body), encoding="utf-8")
+    return ["index.html", *pages]
 
 
 def add_gallery_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,7 +209,7 @@ def run_gallery(args: argparse.Namespace) -> int:
         return 2
     try:
         pages = write_site(args.dataset, args.out, args.per_task, args.open)
-    except RunError as error:
+    except (RunError, OutputFolderError) as error:
         print(f"misi-bench: error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .pdbbind import SkippedEntry, iter_complexes, read_index_ids
+from .pdbbind import SkippedEntry, read_entry, read_index_ids, scan_source
 from .splits import assign_splits
 
 
 def summarize(source: Path, split_file: Path | None = None) -> dict:
-    complexes, skipped = [], []
-    for item in iter_complexes(source):
+    """The corpus as ``build`` reads it: the same entries, skips and split assignment."""
+    entries, misnamed = scan_source(source)
+    splits = assign_splits([entry.pdb_id for entry in entries], split_file)  # every entry, readable or not, as build does
+    complexes, skipped = [], list(misnamed)
+    for item in map(read_entry, entries):
         (skipped if isinstance(item, SkippedEntry) else complexes).append(item)
-    splits = assign_splits([c.pdb_id for c in complexes], split_file)
+    skipped.sort(key=lambda s: s.pdb_id)
     rows = []
     for complex_ in complexes:
         pocket, ligand = complex_.pocket, complex_.ligand

@@ -12,8 +12,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import __version__
+from .output_folder import Owner
 
 MANIFEST_NAME = "manifest.json"
+CARD_NAME = "README.md"
 SOFTWARE = ("datasets", "numpy", "pillow", "pyarrow", "rdkit")
 
 
@@ -53,6 +55,21 @@ def shard_section(shard: tuple[int, int], pdb_ids: list[str], image_digests: set
     return {"index": index, "count": count, "complexes": list(pdb_ids), "image_digests": sorted(image_digests)}
 
 
+def shard_paths(manifest: dict) -> list[str]:
+    """Relative path of every shard a manifest lists."""
+    return [shard["path"] for per_split in manifest["configs"].values() for entry in per_split.values()
+            for shard in entry["shards"]]
+
+
+def _build_files(manifest: dict) -> list[str]:
+    return shard_paths(manifest) + ([] if "shard" in manifest else [CARD_NAME])
+
+
+# What build and merge own in their output folder (output_folder.py): the listed shards, the
+# card of a full build and the manifest; nothing else may sit in data/ or under those names.
+BUILD_OUTPUT = Owner("build", MANIFEST_NAME, "manifest", _build_files, ("data", CARD_NAME, MANIFEST_NAME))
+
+
 def write(out: Path, manifest: dict) -> None:
     path = Path(out) / MANIFEST_NAME
     tmp = path.with_suffix(".json.tmp")
@@ -62,3 +79,28 @@ def write(out: Path, manifest: dict) -> None:
 
 def read(out: Path) -> dict:
     return json.loads((Path(out) / MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+class ManifestError(ValueError):
+    """A manifest that is missing, not JSON, or not ours (fails schema/manifest.schema.json)."""
+
+
+def read_checked(path: Path) -> dict:
+    """A manifest file that validates against the manifest schema (ManifestError otherwise);
+    its shard paths are then relative and stay inside the build folder."""
+    from jsonschema.exceptions import best_match
+
+    from misi_bench import schema
+
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(f"{path} does not exist; not a misi-bench build")
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise ManifestError(f"cannot read {path}: {' '.join(str(error).split())[:200]}") from None
+    error = best_match(schema.validator("manifest").iter_errors(content))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "<top level>"
+        raise ManifestError(f"{path} is not a misi-bench manifest: {where}: {' '.join(error.message.split())[:200]}")
+    return content

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 
 from . import card, manifest
-from .build import TINY_PER_TASK, BuildError, BuildStats, move_into_place
+from .build import TINY_PER_TASK, BuildError, BuildStats, claim_output
+from .output_folder import OutputFolderError, install
 from .features import task_features
 from .generate import TaskSkip
 from .pdbbind import SkippedEntry
@@ -39,7 +40,7 @@ def read_shards(shard_dirs: list[Path]) -> list[tuple[Path, dict]]:
     for folder in map(Path, shard_dirs):
         if not (folder / manifest.MANIFEST_NAME).is_file():
             raise MergeError(f"{folder}: no {manifest.MANIFEST_NAME}; not a finished shard build")
-        data = manifest.read(folder)
+        data = manifest.read_checked(folder / manifest.MANIFEST_NAME)
         if "shard" not in data:
             raise MergeError(f"{folder}: not a shard build (built without --shard)")
         shards.append((folder, data))
@@ -62,12 +63,10 @@ def read_shards(shard_dirs: list[Path]) -> list[tuple[Path, dict]]:
 
 def merge(shard_dirs: list[Path], out: Path) -> dict:
     """Merge shard builds into ``out``; returns the manifest."""
-    out = Path(out)
     shards = read_shards(shard_dirs)
-    if any(out.resolve() == Path(folder).resolve() for folder, _ in shards):
+    if any(Path(out).resolve() == Path(folder).resolve() for folder, _ in shards):
         raise MergeError(f"--out {out} is one of the shard folders")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / manifest.MANIFEST_NAME).exists())):
-        raise MergeError(f"output folder {out} exists and is not a previous build; choose another --out")
+    out = claim_output(out)
     staging = out.with_name(f".{out.name}.merging")
     if staging.exists():
         shutil.rmtree(staging)
@@ -77,7 +76,12 @@ def merge(shard_dirs: list[Path], out: Path) -> dict:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    move_into_place(staging, out)
+    try:
+        install(staging, out, manifest.BUILD_OUTPUT)
+    except OutputFolderError as error:
+        raise MergeError(str(error)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return manifest_data
 
 

@@ -40,8 +40,7 @@ class Check:
 def upload_plan(out: Path, manifest: dict) -> list[tuple[str, int]]:
     """(path in the repository, bytes) of every file to upload: data shards by config, then the
     card and the manifest."""
-    shards = [shard["path"] for per_split in manifest["configs"].values()
-              for entry in per_split.values() for shard in entry["shards"]]
+    shards = manifest_io.shard_paths(manifest)
     tail = [name for name in (CARD, manifest_io.MANIFEST_NAME) if (out / name).is_file()]
     return [(path, (out / path).stat().st_size) for path in [*shards, *tail]]
 

@@ -31,8 +31,10 @@ def read_split_file(path: Path) -> dict[str, str]:
     """Map pdb id -> split from a JSON split file."""
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise SplitFileError(f"cannot read split file {path}: {error}") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SplitFileError(f"cannot read split file {path}: {' '.join(str(error).split())[:200]}") from None
+    except RecursionError:
+        raise SplitFileError(f"cannot read split file {path}: nested too deeply") from None
     if not isinstance(content, dict) or not set(content) <= set(SPLITS):
         raise SplitFileError(f"split file {path} must be a JSON object with keys among {list(SPLITS)}")
     assignment: dict[str, str] = {}

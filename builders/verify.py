@@ -22,7 +22,9 @@ def verify_folder(out: Path, manifest: dict) -> list[str]:
             for shard in entry["shards"]:
                 path = out / shard["path"]
                 listed.add(shard["path"])
-                if not path.is_file():
+                if not path.resolve().is_relative_to(out.resolve()):
+                    problems.append(f"{shard['path']}: leads outside {out}; not read")
+                elif not path.is_file():
                     problems.append(f"{shard['path']}: missing")
                 elif path.stat().st_size != shard["bytes"] or file_sha256(path) != shard["sha256"]:
                     problems.append(f"{shard['path']}: content differs from the manifest")

@@ -27,6 +27,9 @@ def run_audit(args: argparse.Namespace) -> int:
     from ..pdbbind import sample_corpus_dir
     from .report import audit, write
 
+    if args.max_rows is not None and args.max_rows < 1:
+        print(f"misi-bench: error: --max-rows must be at least 1, got {args.max_rows}", file=sys.stderr)
+        return EXIT_USAGE
     if not Path(args.dataset).is_dir():
         print(f"misi-bench: error: build folder does not exist: {args.dataset}", file=sys.stderr)
         return EXIT_USAGE

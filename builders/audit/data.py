@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image
 
-from ..evaluation.runs import read_manifest
+from ..evaluation.runs import read_manifest, shard_error
 
 AUDITED_SPLITS = ("train", "test")  # tiny is a subset of test
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
@@ -72,14 +73,18 @@ class Build:
         """Rows of one config/split in shard order, only ``columns`` (all when None)."""
         seen = 0
         for shard in self.manifest["configs"].get(task, {}).get(split, {}).get("shards", []):
-            parquet = pq.ParquetFile(self.out / shard["path"])
-            wanted = None if columns is None else [c for c in columns if c in parquet.schema_arrow.names]
-            for batch in parquet.iter_batches(batch_size=32, columns=wanted):
-                for row in batch.to_pylist():
-                    if limit is not None and seen >= limit:
-                        return
-                    seen += 1
-                    yield row
+            path = self.out / shard["path"]
+            try:
+                parquet = pq.ParquetFile(path)
+                wanted = None if columns is None else [c for c in columns if c in parquet.schema_arrow.names]
+                for batch in parquet.iter_batches(batch_size=32, columns=wanted):
+                    for row in batch.to_pylist():
+                        if limit is not None and seen >= limit:
+                            return
+                        seen += 1
+                        yield row
+            except (OSError, pa.ArrowException) as error:
+                raise shard_error(path, error) from None
 
     def all_rows(self, task: str, columns: list[str] | None = None, limit: int | None = None) -> Iterator[dict]:
         """Rows of every audited split (train, test), ``limit`` per split."""

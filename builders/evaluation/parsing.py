@@ -6,6 +6,9 @@ task's finder; a reply with nothing recognisable gives ``None`` (scored 0, count
 
 Lenient reading (our choices, also in docs/evaluation.md):
 
+* Length: only the last ``MAX_REPLY_CHARS`` characters are read, and every pattern is written so
+  that its time is linear in the reply (no two optional whitespace runs side by side, bounded
+  marker spans): a hostile reply cannot stall ``evaluate``.
 * Cleaning: Unicode NFKC; U+2212, U+2012, U+2013, U+FE63, U+FF0D read as ``-``; curly quotes
   read as straight ones; markdown removed (code fences, backticks, ``**``, ``__``, ``$``, and
   ``*x*`` / ``_x_`` pairs that open after a space); a pair of quotes around the answer removed.
@@ -53,6 +56,10 @@ TASKS = (
 COMMAND_TASKS = frozenset({"translation", "rotation", "zooming"})
 CHOICE_TASKS = frozenset({"translation_rotation", "rotation_rotation", "interaction_location"})
 LETTERS = "ABCD"
+# Only the last MAX_REPLY_CHARS characters of a reply are read (the last answer wins anyway); a
+# marker or quote pair spans at most MAX_SPAN characters. Both keep every reply linear in time.
+MAX_REPLY_CHARS = 32_768
+MAX_SPAN = 500
 
 
 class ParseError(ValueError):
@@ -176,8 +183,9 @@ _CHAR_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
 })
 _FENCE = re.compile(r"```[A-Za-z]*")
-_EMPHASIS = re.compile(r"(?:^|(?<=\s))([*_])(?=\S)(.+?)(?<=\S)\1(?!\w)", re.M)
-_QUOTED = re.compile(r"(?:^|(?<=[\s:(\[]))(['\"])(\S[^\n]*?)\1(?=[.,!?)\]]|[ \t]*$)", re.M)
+# Spans are bounded so that a reply full of unmatched markers is still read in linear time.
+_EMPHASIS = re.compile(r"(?:^|(?<=\s))([*_])(?=\S)(.{1,%d}?)(?<=\S)\1(?!\w)" % MAX_SPAN, re.M)
+_QUOTED = re.compile(r"(?:^|(?<=[\s:(\[]))(['\"])(\S[^\n]{0,%d}?)\1(?=[.,!?)\]]|[ \t]*$)" % MAX_SPAN, re.M)
 
 
 def clean(text: str) -> str:
@@ -191,10 +199,10 @@ def clean(text: str) -> str:
 
 # ---------------------------------------------------------------- commands
 
-_COMMAND = re.compile(r"(?<![A-Za-z])(move|roll)\s+([xyz])\s*[:=]?\s*([+-]?)\s*(\d+(?:\.\d+)?)(?!\d)", re.I)
+_COMMAND = re.compile(r"(?<![A-Za-z])(move|roll)\s+([xyz])\s*(?:[:=]\s*)?(?:([+-])\s*)?(\d+(?:\.\d+)?)(?!\d)", re.I)
 
 
-def _amount(sign: str, digits: str) -> int | float:
+def _amount(sign: str | None, digits: str) -> int | float:
     value = float(digits)
     value = -value if sign == "-" else value
     return int(value) if value.is_integer() else value
@@ -219,15 +227,17 @@ def _docking(commands: list[Command]) -> Docking | None:
 
 # ---------------------------------------------------------------- letters
 
+# Matched against the stripped reply; no two optional whitespace runs touch (linear time).
 _WHOLE_LETTER = re.compile(
-    r"\s*(?:(?:final\s+)?answer\s*(?:is)?\s*[:\-]?\s*)?(?:(?:option|choice)\s*)?"
-    r"[(\[]?\s*([a-d])\s*[)\]]?\s*[.!]?\s*", re.I)
+    r"(?:(?:final\s+)?answer(?:\s*is)?\s*(?:[:\-]\s*)?)?(?:(?:option|choice)\s*)?"
+    r"(?:[(\[]\s*)?([a-d])(?:\s*[)\]])?(?:\s*[.!])?", re.I)
 _RANGE = re.compile(r"(?<![A-Za-z])[A-D]\s*(?:-|to|through)\s*[A-D](?![A-Za-z])")
 _STRONG_LETTER = re.compile(
     r"[(\[]\s*([a-d])\s*[)\]]"
-    r"|(?<![A-Za-z])(?:option|choice|answer|letter)(?:\s+is)?\s*[:\-]?\s*([a-d])(?![A-Za-z0-9'])", re.I)
+    r"|(?<![A-Za-z])(?:option|choice|answer|letter)(?:\s+is)?\s*(?:[:\-]\s*)?([a-d])(?![A-Za-z0-9'])", re.I)
 _BARE_LETTER = re.compile(r"(?<![A-Za-z0-9'=-])([A-D])(?![A-Za-z0-9'=-])")
 _ARTICLE_NEXT = re.compile(r"\s+([a-z]+)")
+_CLOSES_ANSWER = re.compile(r"[ \t]*(?:[.,;:!?)\]]|$)", re.M)
 # After a bare "A", these words mean "A" is the choice, not the article.
 _CHOICE_VERBS = frozenset({
     "is", "was", "seems", "looks", "matches", "appears", "fits", "shows", "corresponds",
@@ -240,7 +250,7 @@ def _letter_candidates(text: str) -> list[tuple[int, str]]:
     for match in _STRONG_LETTER.finditer(text):
         letter = match[1] or match[2]
         end = match.end()
-        if letter.islower() and match[2] and not re.match(r"\s*(?:[.,;:!?)\]]|$)", text[end:], re.M):
+        if letter.islower() and match[2] and not _CLOSES_ANSWER.match(text, end):
             continue  # "the answer is a rotation": the article, not option A
         found.append((match.start(), letter.upper()))
     for match in _BARE_LETTER.finditer(text):
@@ -253,7 +263,7 @@ def _letter_candidates(text: str) -> list[tuple[int, str]]:
 
 
 def find_choice(text: str, options: Sequence[str] = ()) -> Choice | None:
-    whole = _WHOLE_LETTER.fullmatch(text)
+    whole = _WHOLE_LETTER.fullmatch(text.strip())
     if whole:
         return Choice(whole[1].upper())
     candidates = _letter_candidates(_RANGE.sub(" ", text))
@@ -263,8 +273,8 @@ def find_choice(text: str, options: Sequence[str] = ()) -> Choice | None:
 
 
 def _fold(text: str) -> str:
-    text = re.sub(r"\s*,\s*", ", ", text.lower())
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text.lower()).strip()
+    return re.sub(r" ?, ?", ", ", text)
 
 
 def _choice_from_option_text(text: str, options: Sequence[str]) -> Choice | None:
@@ -285,7 +295,7 @@ def _choice_from_option_text(text: str, options: Sequence[str]) -> Choice | None
 _RES = r"[A-Za-z0-9]{1,5}"
 _ATOM = r"[A-Za-z0-9][A-Za-z0-9'*\"]{0,5}"
 _RESNUM = r"-?\d+[A-Za-z]?"
-_SEP = r"\s*(?:;|\n|\band\b)\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?"
+_SEP = r"(?:\s*;|[ \t]*\n|[ \t]*\band\b)\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?"
 _T4_BOND = rf"({_RES})(?:\s+{_RESNUM})?\s+({_ATOM})\s*,\s*({_ATOM})"
 _T9_BOND = rf"({_RES})\s+({_RESNUM})\s+({_ATOM})(?:\s+([A-Za-z0-9]{{1,4}}))?\s*,\s*({_ATOM})"
 _START = r"(?<![A-Za-z0-9'*])"
@@ -296,8 +306,8 @@ _T4_LIST = re.compile(rf"{_START}{_T4_BOND}{_END}(?:{_SEP}{_T4_BOND}{_END})*", r
 _T9_LIST = re.compile(rf"{_START}{_T9_BOND}{_END}(?:{_SEP}{_T9_BOND}{_END})*", re.I)
 _YES = re.compile(r"(?<![A-Za-z])yes\b\s*[:,.\-]?\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?", re.I)
 _NO_STANDALONE = re.compile(r"(?<![A-Za-z])no(?=[ \t]*(?:[.,;:!)]|$))", re.I | re.M)
-_NO_LEADING = re.compile(r"\s*(?:(?:final\s+)?answer\s*[:\-]?\s*)?no\b", re.I)
-_ANSWER_PREFIX = re.compile(r"\s*(?:(?:final\s+)?answer\s*[:\-]?\s*)?(?:yes\s*[:,.\-]?\s*)?", re.I)
+_NO_LEADING = re.compile(r"(?:(?:final\s+)?answer\s*(?:[:\-]\s*)?)?no\b", re.I)
+_ANSWER_PREFIX = re.compile(r"(?:(?:final\s+)?answer\s*(?:[:\-]\s*)?)?(?:yes\s*(?:[:,.\-]\s*)?)?", re.I)
 
 
 def _bonds_in(span: str, t9: bool) -> BondList:
@@ -311,7 +321,8 @@ def _bonds_in(span: str, t9: bool) -> BondList:
 def find_bonds(text: str, task: str) -> BondList | None:
     t9 = task == "pocket_ligand_interaction"
     candidates: list[tuple[int, BondList]] = [(m.start(), NO) for m in _NO_STANDALONE.finditer(text)]
-    if _NO_LEADING.match(text):
+    stripped = text.strip()
+    if _NO_LEADING.match(stripped):
         candidates.append((0, NO))
     if t9:
         candidates += [(m.start(), _bonds_in(m[0], True)) for m in _T9_LIST.finditer(text)]
@@ -320,7 +331,7 @@ def find_bonds(text: str, task: str) -> BondList | None:
             listed = _T4_LIST.match(text, yes.end())
             if listed:
                 candidates.append((listed.start(), _bonds_in(listed[0], False)))
-        whole = _T4_LIST.fullmatch(text.strip(), _ANSWER_PREFIX.match(text.strip()).end())
+        whole = _T4_LIST.fullmatch(stripped, _ANSWER_PREFIX.match(stripped).end())
         if whole:
             candidates.append((0, _bonds_in(whole[0], False)))
     if not candidates:
@@ -338,7 +349,7 @@ def parse_prediction(task: str, text: str | None, options: Sequence[str] = ()) -
     check_task(task)
     if not text:
         return None
-    text = clean(text)
+    text = clean(text[-MAX_REPLY_CHARS:])
     if task in COMMAND_TASKS:
         commands = find_commands(text)
         return commands[-1] if commands else None

@@ -110,12 +110,17 @@ def iter_rows(dataset: Path, task: str, split: str, manifest: Mapping | None = N
             for batch in shard.iter_batches(batch_size=batch_size, columns=names):
                 yield from batch.to_pylist()
         except (OSError, pa.ArrowException) as error:
-            raise RunError(f"cannot read shard {path}: {error}") from None
+            raise shard_error(path, error) from None
 
 
 def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
     """Every row of one config/split without its images, in shard order."""
     return list(iter_rows(dataset, task, split, manifest))
+
+
+def shard_error(path: Path, error: Exception) -> RunError:
+    """A shard that cannot be read (truncated, not Parquet), as a one-line user error."""
+    return RunError(f"cannot read shard {path}: {' '.join(str(error).split())[:300]}")
 
 
 def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], list[dict]]:
