@@ -283,3 +283,41 @@ def test_rigidly_moved_copy_has_the_same_hbonds(sample_complexes):
         assert np.allclose(moved.ligand.coords, moved_mol.GetConformer().GetPositions())
         original = [b[:7] + (round(b[7], 4), round(b[8], 2)) for b in _bond_set(complex_)]
         assert [b[:7] + (round(b[7], 4), round(b[8], 2)) for b in _bond_set(moved)] == original, complex_.pdb_id
+
+
+# ------------------------------------------------------------------ ligand names (issue 14)
+
+def test_unique_names_keeps_unique_ones_and_never_collides():
+    from misi_bench.builders.ligand_reader import unique_names
+
+    names = ["C1", "O1", "H", "H", "", "H3", "C1", "H4_2"]
+    elements = ["C", "O", "H", "H", "N", "H", "C", "H"]
+    # O1, H3 and H4_2 are unique: kept. H (x2), "" and C1 (x2) are renamed by position; H3 is
+    # taken by a kept name, so the H at position 3 becomes H3_2; position 4 gives H4.
+    assert unique_names(names, elements) == ["C1", "O1", "H3_2", "H4", "N5", "H3", "C7", "H4_2"]
+    assert unique_names(["C1", "C1", "C2"], ["C", "C", "C"]) == ["C1", "C2_2", "C2"]  # C2 is kept
+    assert unique_names(["O22", "N1"], ["O", "N"]) == ["O22", "N1"]
+
+
+def test_mol2_with_repeated_hydrogen_names_keeps_heavy_atom_names(tmp_path, sample_entries):
+    entry = next(e for e in sample_entries if e.pdb_id == "1s3v")
+    text = entry.mol2.read_text()
+    head, rest = text.split("@<TRIPOS>ATOM\n")
+    atoms_block, tail = rest.split("@<TRIPOS>BOND\n")
+    atom_lines = atoms_block.splitlines()
+    original_names = [l.split()[1] for l in atom_lines]
+    renamed = []
+    for line in atom_lines:
+        parts = line.split()
+        if parts[5].startswith("H"):
+            line = line.replace(f" {parts[1]} ", " H ", 1)  # every hydrogen named H
+        renamed.append(line)
+    folder = tmp_path / entry.pdb_id
+    shutil.copytree(entry.pocket.parent, folder)
+    (folder / entry.mol2.name).write_text(head + "@<TRIPOS>ATOM\n" + "\n".join(renamed) + "\n@<TRIPOS>BOND\n" + tail)
+    ligand = read_entry(find_entries(tmp_path)[0]).ligand
+    assert ligand.name_source == "mol2" and len(set(ligand.names)) == ligand.n_atoms
+    heavy = ~ligand.is_hydrogen
+    assert list(ligand.names[heavy]) == [n for n, h in zip(original_names, heavy) if h]
+    expected_h = [f"H{i + 1}" for i in np.flatnonzero(~heavy)]
+    assert list(ligand.names[~heavy]) == expected_h
