@@ -59,13 +59,28 @@ def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarr
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    """A label as drawn: its text, glyph coverage mask, lower-left pixel corner and depth cue."""
+    """A label as drawn: the label (``content.Label``), its glyph coverage mask, lower-left pixel
+    corner and depth cue."""
 
-    text: str
+    label: object
     mask: Image.Image
     x0: int
     y1: int
     cue: float
+
+    @property
+    def text(self) -> str:
+        return self.label.text
+
+    @property
+    def box(self) -> tuple[int, int, int, int] | None:
+        """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
+        None for a label without ink."""
+        ink = self.mask.getbbox()
+        if ink is None:
+            return None
+        top = self.y1 - self.mask.height
+        return (self.x0 + ink[0], top + ink[1], self.x0 + ink[2], top + ink[3])
 
 
 def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
@@ -96,17 +111,15 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         x0, y1 = int(u), int(v)  # lower-left corner
         if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
             continue
-        placed.append(PlacedLabel(text, mask, x0, y1, cue))
+        placed.append(PlacedLabel(labels[i], mask, x0, y1, cue))
     return placed
 
 
-def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: float) -> np.ndarray:
-    """``image`` (H, W, 3 uint8) with ``labels`` (content.Label) blended on top, in order.
+def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
+    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order.
 
     Each label is the label color times its depth-cue factor, alpha-blended through the glyph
     coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
-    height, width = image.shape[:2]
-    placed = place_labels(labels, camera, near, far, width, height)
     if not placed:
         return image
     canvas = Image.fromarray(image, "RGB")

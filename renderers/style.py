@@ -66,6 +66,8 @@ LABEL_MIN_PX = 11  # ... but never smaller than this many pixels (legibility flo
 LABEL_MAX_PX = 40  # ... nor larger (zoomed-in scenes)
 ATOM_LABEL_OFFSET = (STICK_RADIUS + 0.2, 0.0, 0.5)  # Å in camera axes, lower-left corner
 RESIDUE_LABEL_OFFSET = (0.0, 0.0, 0.0)
+# Ligand atoms whose names answers can hold: the elements that take part in hydrogen bonds.
+POLAR_ELEMENTS = frozenset({"N", "O", "S", "P", "F", "Cl", "Br", "I"})
 
 # --- fitting (scene-conventions §1) ----------------------------------------------------------
 FIT_PAD = 0.05
