@@ -99,7 +99,10 @@ def label_boxes(complex_, scene: Scene) -> list[PlacedLabel]:
     return layout(complex_, scene).labels
 
 
-def render(complex_, scene: Scene, supersample: int = style.SUPERSAMPLE) -> Render:
+def render(complex_, scene: Scene, supersample: int | None = None) -> Render:
+    """Rasterize ``scene`` (``supersample`` × in each direction; default
+    ``style.supersample_for(scene.size)``), draw its labels."""
+    supersample = style.supersample_for(scene.size) if supersample is None else supersample
     plan = layout(complex_, scene)
     points = plan.camera.to_camera(plan.shown.coords)
     frame = rasterize(points, plan.shown.radii, plan.shown.colors, plan.shown.bonds, scene.size * supersample,
