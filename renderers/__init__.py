@@ -51,9 +51,9 @@ Example (docking, T7): the displaced ligand alone, camera fitted to pocket + dis
 
     Scene(show="ligand", fit="complex", ligand_ops="move x -14, roll x 75")
 
-Choices where the conventions leave room (see ``docs/rendering.md``): labels are larger than
-ChimeraX's 0.7 Å (``labels.py``), 2×2 supersampling (``raster.py``), and the zoom calibration
-(``docs/rendering.md``).
+Choices where the conventions leave room (see ``docs/rendering.md``): the labels' 11 px floor,
+draw order and which labels yield (``labels.py``), 2×2 supersampling below 1024 px
+(``raster.py``), and the zoom calibration (``docs/rendering.md``).
 """
 
 from .camera import Camera, pixel_size, project

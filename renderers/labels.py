@@ -92,8 +92,9 @@ class PlacedLabel:
 
 
 def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
-    """The labels that would be drawn, in drawing order, with their placement: none behind the
-    near plane, fully depth-cued or entirely off the frame."""
+    """Every label that could be drawn, in content order, with its placement: none behind the
+    near plane, fully depth-cued or entirely off the frame (:func:`arrange` then orders and
+    filters them)."""
     if not labels:
         return []
     anchors = camera.to_camera(np.array([label.anchor for label in labels]).reshape(-1, 3))
@@ -120,7 +121,7 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
             continue
         placed.append(PlacedLabel(labels[i], mask, x0, y1, cue))
-    return arrange(placed)
+    return placed
 
 
 def label_class(label) -> str:

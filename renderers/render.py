@@ -9,7 +9,7 @@ import numpy as np
 from . import style
 from .camera import Camera, bounds
 from .content import Displayed, displayed, fit_atoms, ligand_coords
-from .labels import PlacedLabel, draw_labels, place_labels
+from .labels import PlacedLabel, arrange, draw_labels, place_labels
 from .png import encode_png, to_uint8
 from .raster import Frame, rasterize
 from .scene import Scene
@@ -89,7 +89,7 @@ def layout(complex_, scene: Scene) -> Layout:
     shown = displayed(complex_, scene)
     camera = camera_for(complex_, scene, shown)
     near, far = near_far(shown, camera)
-    placed = place_labels(shown.labels, camera, near, far, scene.size, scene.size) if scene.labels else []
+    placed = arrange(place_labels(shown.labels, camera, near, far, scene.size, scene.size)) if scene.labels else []
     return Layout(shown, camera, near, far, placed)
 
 
