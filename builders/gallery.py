@@ -134,7 +134,8 @@ def write_site(out: Path, site: Path, per_task: int = 3, open_text: bool = False
                           f"<td>{html.escape(counts)}</td></tr>")
     size = manifest.get("parameters", {}).get("image_size", "")
     body = ("<h1>MiSI-Bench gallery</h1>\n"
-            f"<p class=\"meta\">Build <code>{html.escape(out.name)}</code>, {size} px images; a few questions per task "
+            f"<p class=\"meta\">Build <code>{html.escape(out.name)}</code>, {size} px images (twice that for the "
+            "tasks whose answers are label names); a few questions per task "
             "with their images, question, answer and params.</p>\n"
             "<table><tr><th>task</th><th>family</th><th>questions</th></tr>\n" + "\n".join(index_rows) + "\n</table>")
     index = site / "index.html"

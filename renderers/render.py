@@ -99,6 +99,16 @@ def label_boxes(complex_, scene: Scene) -> list[PlacedLabel]:
     return layout(complex_, scene).labels
 
 
+def final_pixels(frame: Frame, supersample: int) -> np.ndarray:
+    """(H, W, 3) uint8 image of ``frame``: box-filtered when supersampled; otherwise only the
+    covered samples are quantized and scattered (the same values, without a dense float pass)."""
+    if supersample > 1:
+        return to_uint8(frame.downsampled(supersample))
+    image = np.zeros((frame.height * frame.width, 3), dtype=np.uint8)
+    image[frame.pixels] = to_uint8(frame.colors)
+    return image.reshape(frame.height, frame.width, 3)
+
+
 def render(complex_, scene: Scene, supersample: int | None = None) -> Render:
     """Rasterize ``scene`` (``supersample`` × in each direction; default
     ``style.supersample_for(scene.size)``), draw its labels."""
@@ -107,7 +117,7 @@ def render(complex_, scene: Scene, supersample: int | None = None) -> Render:
     points = plan.camera.to_camera(plan.shown.coords)
     frame = rasterize(points, plan.shown.radii, plan.shown.colors, plan.shown.bonds, scene.size * supersample,
                       scene.size * supersample, plan.near, plan.far)
-    image = draw_labels(to_uint8(frame.downsampled(supersample)), plan.labels)
+    image = draw_labels(final_pixels(frame, supersample), plan.labels)
     return Render(frame, image, plan.camera, plan.shown, plan.near, plan.far, supersample, plan.labels)
 
 

@@ -56,8 +56,8 @@ def test_clear_means_inside_and_covered_at_most_ten_percent():
     labels = [
         _placed(LIGAND_ATOM, 0, (10, 10, 30, 20), polar=True),   # 200 px², 20 px² under #1: 10 % -> clear
         _placed(LIGAND_ATOM, 1, (28, 10, 48, 20)),               # 200 px², 20 px² under #0 -> clear
-        _placed(RESIDUE, 2, (100, 100, 120, 110)),               # 200 px², 22 px² under #3: 11 % -> not clear
-        _placed(RESIDUE, 3, (118, 99, 138, 110)),                # 220 px², 22 px² under #2: 10 % -> clear
+        _placed(RESIDUE, 2, (100, 100, 120, 110)),               # 200 px², 30 px² under #3: 15 % -> not clear
+        _placed(RESIDUE, 3, (117, 95, 147, 115)),                # 600 px², 30 px² under #2: 5 % -> clear
         _placed(RESIDUE, 4, (250, 10, 260, 20)),                 # sticks out of a 256 px image
         _placed(RESIDUE_ATOM, 5, (0, 0, 10, 10)),                # touches the border, inside
     ]
@@ -143,12 +143,13 @@ def test_renderer_draws_what_the_texts_say(built, by_id):
         for row in read_rows(built, task, "test")[:4]:
             for scene_json in row["params"]["scenes"]:
                 scene, complex_ = Scene.from_json(scene_json), by_id[row["pdb_id"]]
-                drawn = label_boxes(complex_, scene)
                 plan = layout(complex_, scene)
+                drawn = plan.labels
+                assert [(p.text, p.box) for p in label_boxes(complex_, scene)] == [(p.text, p.box) for p in drawn]
                 every = place_labels(plan.shown.labels, plan.camera, plan.near, plan.far, scene.size, scene.size)
                 named = [p for p in every if label_class(p.label) in ("ligand_polar", "residue_atom")]
                 drawn_ids = {id(p.label) for p in drawn}
-                assert all(id(p.label) in drawn_ids for p in named)
+                assert named and all(id(p.label) in drawn_ids for p in named)
                 for p in every:
                     meets = any(overlaps(p.box, q.box) for q in named)
                     should_go = label_class(p.label) in ("residue", "ligand_carbon") and meets
