@@ -71,7 +71,10 @@ class Question:
 
     pdb_id: str
     scenes: list  # renderer Scenes, in image order
-    images: list | None = None  # stored images, when OCR reads them
+
+    @property
+    def key(self) -> tuple:
+        return (self.pdb_id, tuple(scene.to_json() for scene in self.scenes))
 
 
 def questions(build: Build, task: str, limit: int) -> list[Question]:
@@ -143,6 +146,16 @@ def ocr_shares(items: list[tuple], cache: dict | None = None) -> dict:
     return {group: {"names": n, "read_back": round(hits / n, 4)} for group, (n, hits) in totals.items() if n}
 
 
+def stored_images(build: Build, task: str, keys: set, limit: int) -> dict:
+    """Decoded images of the questions with these keys (pdb_id, scene JSONs)."""
+    found = {}
+    for row in build.all_rows(task, ["pdb_id", "images", "params"], limit):
+        key = (row["pdb_id"], tuple(row["params"]["scenes"]))
+        if key in keys and key not in found:
+            found[key] = [decode(image) for image in row["images"]]
+    return found
+
+
 def check(build: Build, thresholds: dict, complexes: Complexes | None) -> dict | None:
     if complexes is None:
         return None
@@ -158,13 +171,8 @@ def check(build: Build, thresholds: dict, complexes: Complexes | None) -> dict |
                  "clear": clear_shares([(c, q.scenes) for q, c in found], thresholds["clear_max_cover"])}
         if tesseract() is not None:
             read = found[:thresholds["max_ocr_questions_per_task"]]
-            images = {(q.pdb_id, tuple(s.to_json() for s in q.scenes)): None for q, _ in read}
-            for row in build.all_rows(task, ["pdb_id", "images", "params"], thresholds["max_rows_per_task"]):
-                key = (row["pdb_id"], tuple(row["params"]["scenes"]))
-                if key in images and images[key] is None:
-                    images[key] = [decode(image) for image in row["images"]]
-            entry["ocr"] = ocr_shares([(c, q.scenes, images[(q.pdb_id, tuple(s.to_json() for s in q.scenes))])
-                                       for q, c in read], words_read)
+            images = stored_images(build, task, {q.key for q, _ in read}, thresholds["max_rows_per_task"])
+            entry["ocr"] = ocr_shares([(c, q.scenes, images[q.key]) for q, c in read], words_read)
             entry["ocr_questions"] = len(read)
         results[task] = entry
     return results
