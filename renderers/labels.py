@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import style
 from .camera import Camera, pixel_size
-from .content import LIGAND_ATOM
+from .content import LIGAND_ATOM, Label
 
 FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
 
@@ -67,10 +67,10 @@ def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarr
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    """A label as drawn: the label (``content.Label``), its glyph coverage mask, lower-left pixel
-    corner and depth cue."""
+    """A label as drawn: what it labels, its glyph coverage mask, lower-left pixel corner and
+    depth cue."""
 
-    label: object
+    label: Label
     mask: Image.Image
     x0: int
     y1: int
@@ -143,8 +143,10 @@ def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
     named = [p.box for p in placed if label_class(p.label) in style.ANSWER_LABELS and p.box is not None]
 
     def yields(p: PlacedLabel) -> bool:
-        return (label_class(p.label) in style.YIELDING_LABELS and p.box is not None
-                and any(overlaps(p.box, box) for box in named))
+        if label_class(p.label) not in style.YIELDING_LABELS:
+            return False
+        own = p.box
+        return own is not None and any(overlaps(own, box) for box in named)
 
     return sorted((p for p in placed if not yields(p)), key=lambda p: style.LABEL_LAYERS[label_class(p.label)])
 
