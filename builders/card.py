@@ -13,6 +13,7 @@ from pathlib import Path
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from .features import task_features
+from .tasks.base import NAME_IMAGE_SCALE
 
 CITATION = """@article{li2025misibench,
   title   = {From Macro to Micro: Benchmarking Microscopic Spatial Intelligence on Molecules via Vision-Language Models},
@@ -99,7 +100,8 @@ renderer scene of each image, so any row can be re-rendered and re-checked).
 ## How this folder was built
 
 `misi-bench build` version {manifest['builder']['version']}, seed {params['seed']}, images
-{params['image_size']}x{params['image_size']}. `manifest.json` records the library versions,
+{params['image_size']}x{params['image_size']} ({NAME_IMAGE_SCALE * params['image_size']}x{NAME_IMAGE_SCALE * params['image_size']} for the residue-ligand,
+interaction-location and pocket-ligand tasks, whose answers are label names). `manifest.json` records the library versions,
 a checksum of every input entry and the sha256 of every shard; `misi-bench validate` re-checks
 them. The folder holds no loading script: `datasets` 4 and later refuse dataset scripts and the
 Hub viewer no longer runs them, so the data is plain Parquet described by the YAML header above.

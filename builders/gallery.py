@@ -189,7 +189,8 @@ def _write_pages(out: Path, manifest: dict, site: Path, per_task: int, open_text
                           f"<td>{_text(counts)}</td></tr>")
     size = manifest.get("parameters", {}).get("image_size", "")
     body = ("<h1>MiSI-Bench gallery</h1>\n"
-            f"<p class=\"meta\">Build <code>{_text(out.name)}</code>, {_text(size)} px images; a few questions per task "
+            f"<p class=\"meta\">Build <code>{_text(out.name)}</code>, {_text(size)} px images (twice that for the "
+            "tasks whose answers are label names); a few questions per task "
             "with their images, question, answer and params.</p>\n"
             "<table><tr><th>task</th><th>family</th><th>questions</th></tr>\n" + "\n".join(index_rows) + "\n</table>")
     (site / "index.html").write_text(_page("MiSI-Bench gallery", body), encoding="utf-8")

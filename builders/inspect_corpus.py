@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from .pdb_reader import repeated_name_count
 from .pdbbind import SkippedEntry, read_entry, read_index_ids, scan_source
 from .splits import assign_splits
 
@@ -26,6 +27,7 @@ def summarize(source: Path, split_file: Path | None = None) -> dict:
                 "split": splits.get(complex_.pdb_id, "unassigned"),
                 "pocket_atoms": pocket.n_atoms,
                 "pocket_hydrogens": int(pocket.is_hydrogen.sum()),
+                "repeated_names": repeated_name_count(pocket),
                 "residues": len(pocket.residues),
                 "chains": sorted(set(pocket.chains)),
                 "ligand_atoms": ligand.n_atoms,
@@ -41,6 +43,7 @@ def summarize(source: Path, split_file: Path | None = None) -> dict:
         "complexes": len(complexes),
         "per_split": dict(sorted(Counter(row["split"] for row in rows).items())),
         "with_hydrogens": sum(1 for row in rows if row["pocket_hydrogens"] or row["ligand_hydrogens"]),
+        "with_repeated_names": sum(1 for row in rows if row["repeated_names"]),
         "skipped": [s.to_dict() for s in skipped],
         "skipped_by_reason": dict(sorted(Counter(s.reason for s in skipped).items())),
         "index_ids_missing": sorted(set(index_ids) - present),
@@ -54,12 +57,17 @@ def format_summary(summary: dict) -> str:
         f"complexes: {summary['complexes']}  "
         + "  ".join(f"{split}: {n}" for split, n in summary["per_split"].items()),
         f"with explicit hydrogens: {summary['with_hydrogens']}",
+    ]
+    if summary["with_repeated_names"]:
+        lines.append(f"warning: {summary['with_repeated_names']} pocket(s) repeat atom names within a residue "
+                     "(column 'rep': atoms kept as separate atoms; names are not unique)")
+    lines += [
         "",
-        f"{'pdb_id':<7} {'split':<6} {'pocket':>6} {'H':>5} {'res':>4} {'chains':<7} {'ligand':>6} {'H':>4}  names",
+        f"{'pdb_id':<7} {'split':<6} {'pocket':>6} {'H':>5} {'rep':>4} {'res':>4} {'chains':<7} {'ligand':>6} {'H':>4}  names",
     ]
     for row in summary["entries"]:
         lines.append(
-            f"{row['pdb_id']:<7} {row['split']:<6} {row['pocket_atoms']:>6} {row['pocket_hydrogens']:>5} "
+            f"{row['pdb_id']:<7} {row['split']:<6} {row['pocket_atoms']:>6} {row['pocket_hydrogens']:>5} {row['repeated_names']:>4} "
             f"{row['residues']:>4} {','.join(row['chains']):<7} {row['ligand_atoms']:>6} "
             f"{row['ligand_hydrogens']:>4}  {row['ligand_names']} ({row['ligand_route']})"
         )

@@ -1,7 +1,8 @@
 """Read a PDBbind ligand with RDKit: mol2 first, then SDF, then SDF without sanitization.
 
-Atom names come from the mol2 file (PDBbind keeps PDB-style names such as ``O1B``). When the
-mol2 route fails, or its names are missing or not unique, every atom is named element + its
+Atom names come from the mol2 file (PDBbind keeps PDB-style names such as ``O1B``): every
+unique mol2 name is kept, and only empty or repeated ones (typically hydrogens all named ``H``)
+are renamed (:func:`unique_names`). When the mol2 route fails, every atom is named element + its
 1-based position in the file (``C1``, ``O2``, ``H23``): unique by construction (our choice).
 
 RDKit reads the hydrogens of a mol2 file as explicit, so a mol2 without hydrogens sanitizes into
@@ -12,6 +13,7 @@ names from the mol2 (route ``mol2-names+sdf``).
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +40,31 @@ def _read_sdf(path: Path, sanitize: bool) -> Chem.Mol | None:
     return mol
 
 
-def _mol2_names(mol: Chem.Mol) -> list[str] | None:
-    names = [a.GetProp("_TriposAtomName").strip() if a.HasProp("_TriposAtomName") else "" for a in mol.GetAtoms()]
-    if any(not n for n in names) or len(set(names)) != len(names):
-        return None
-    return names
+def _mol2_names(mol: Chem.Mol) -> list[str]:
+    """The mol2 atom names, each unique one kept; see :func:`unique_names` for the rest."""
+    raw = [a.GetProp("_TriposAtomName").strip() if a.HasProp("_TriposAtomName") else "" for a in mol.GetAtoms()]
+    return unique_names(raw, [a.GetSymbol() for a in mol.GetAtoms()])
+
+
+def unique_names(names: list[str], elements: list[str]) -> list[str]:
+    """Every name that occurs once is kept; an empty or repeated name (all its occurrences) is
+    replaced, in file order, by element + 1-based position (``H23``), or when that is taken by
+    a kept name or an earlier replacement, by the first free ``H23_2``, ``H23_3``, ... (our
+    choice: deterministic, never colliding, the kept names untouched)."""
+    counts = Counter(names)
+    taken = {name for name in names if name and counts[name] == 1}
+    result = []
+    for position, (name, element) in enumerate(zip(names, elements), start=1):
+        if name and counts[name] == 1:
+            result.append(name)
+            continue
+        candidate, suffix = f"{element}{position}", 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"{element}{position}_{suffix}"
+        taken.add(candidate)
+        result.append(candidate)
+    return result
 
 
 def _has_hydrogens(mol: Chem.Mol) -> bool:
@@ -62,7 +84,7 @@ def _sdf_chemistry_for(mol2_mol: Chem.Mol, sdf_path: Path) -> tuple[Chem.Mol, st
 
 
 def _positional_names(mol: Chem.Mol) -> list[str]:
-    return [f"{atom.GetSymbol()}{atom.GetIdx() + 1}" for atom in mol.GetAtoms()]
+    return unique_names([""] * mol.GetNumAtoms(), [a.GetSymbol() for a in mol.GetAtoms()])
 
 
 def ligand_from_mol(mol: Chem.Mol, names: list[str] | None, file_route: str) -> Ligand:

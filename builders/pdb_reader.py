@@ -1,13 +1,15 @@
 """Read the atoms of a PDB file (pocket or whole protein) into a :class:`Pocket`.
 
 Fixed-column PDB records are read directly: only the first MODEL, solvent removed, one
-alternate location per atom (highest occupancy, then the first listed). Covalent bonds are
+alternate location per atom (highest occupancy, then the first listed); records with a blank
+altloc are separate atoms even when their names repeat. Covalent bonds are
 perceived from distances (:mod:`.bonds`), since PDBbind pocket files carry no CONECT records
 for the protein.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,15 +92,29 @@ def read_atom_records(path: Path) -> list[_AtomRecord]:
 
 
 def _resolve_altlocs(records: list[_AtomRecord]) -> list[_AtomRecord]:
-    """Keep, per atom, the alternate location with the highest occupancy (first on ties)."""
-    best: dict[tuple, _AtomRecord] = {}
+    """One record per atom: as ChimeraX does, a record with a non-blank altloc is an alternate
+    location of the atom of the same name already in its residue (if any) and the highest
+    occupancy wins (the first on ties); a record with a blank altloc is always an atom of its
+    own, so repeated names (every hydrogen named ``H``, as some protonation tools write) are
+    all kept."""
+    kept: list[_AtomRecord] = []
+    slot_of: dict[tuple, int] = {}  # atom key -> index in ``kept`` of its latest atom
     for record in records:
         key = (record.chain, record.res_number, record.icode, record.name)
-        kept = best.get(key)
-        if kept is None or record.occupancy > kept.occupancy:
-            best[key] = record
-    kept_orders = {record.order for record in best.values()}
-    return [record for record in records if record.order in kept_orders]
+        slot = slot_of.get(key) if record.altloc else None
+        if slot is None:
+            slot_of[key] = len(kept)
+            kept.append(record)
+        elif record.occupancy > kept[slot].occupancy:
+            kept[slot] = record
+    return sorted(kept, key=lambda record: record.order)
+
+
+def repeated_name_count(pocket: Pocket) -> int:
+    """Atoms whose name another atom of the same residue also has (kept as separate atoms)."""
+    names = [(int(r), str(n)) for r, n in zip(pocket.residue_index, pocket.names)]
+    counts = Counter(names)
+    return sum(1 for key in names if counts[key] > 1)
 
 
 def group_residues(records: list[_AtomRecord]) -> tuple[list[tuple], list[list[int]], np.ndarray]:

@@ -8,19 +8,27 @@ once.
 
 from __future__ import annotations
 
+# What the labels show (renderers.labels.arrange): the label classes of style.YIELDING_LABELS are
+# left out where they would overlap one of style.ANSWER_LABELS; ligand polar labels on top.
+POLAR_ATOMS = "N, O, S, P and halogen (F, Cl, Br, I) atoms"
+
 STYLE = (
     "Every image shows a protein-ligand complex as sticks on a black background; hydrogens are "
     "hidden. Oxygen is red, nitrogen blue, sulfur yellow; ligand carbons are gray; the carbons of "
     "the pocket residues alternate, residue by residue in sequence order, between purple and "
     "orange. Each pocket residue is labeled with its name and number (e.g. ARG 45) and each "
-    "ligand atom with its atom name (e.g. O1B)."
+    f"ligand atom with its atom name (e.g. O1B). Labels of the ligand's {POLAR_ATOMS} are drawn "
+    "on top of the others, and a residue label or a label of one of the ligand's other atoms "
+    "(mostly carbons) that would overlap one of them is left out."
 )
 
 STYLE_SINGLE_RESIDUE = (
     "Every image shows one pocket residue and the ligand as sticks on a black background; "
     "hydrogens are hidden. Oxygen is red, nitrogen blue, sulfur yellow; ligand carbons are gray "
     "and the residue's carbons purple or orange. The residue's atoms and the ligand's atoms are "
-    "labeled with their atom names."
+    f"labeled with their atom names. Labels of the ligand's {POLAR_ATOMS} are drawn on top of the "
+    "others, and a label of one of the ligand's other atoms (mostly carbons) that would overlap "
+    "one of them or a residue atom's label is left out."
 )
 
 FRAME = (

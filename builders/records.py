@@ -25,13 +25,13 @@ def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: Ques
         "task": task.name,
         "split": split,
         "pdb_id": ctx.pdb_id,
-        "images": [ctx.render(image.scene, image.complex) for image in spec.images],
+        "images": [ctx.render(image.scene, image.complex, task.image_scale) for image in spec.images],
         "image_roles": [image.role for image in spec.images],
         "question": spec.question,
         "answer": spec.answer,
         "question_type": task.question_type,
         "options": list(spec.options),
-        "params": {**spec.params, "scenes": [ctx.sized(image.scene).to_json() for image in spec.images]},
+        "params": {**spec.params, "scenes": [ctx.sized(image.scene, task.image_scale).to_json() for image in spec.images]},
     }
 
 

@@ -43,23 +43,26 @@ Rendering and geometry (``render.py``, ``camera.py``)::
         # u = W/2 + (W/2)·x/(D·tan 15°), v = H/2 − (W/2)·y/(D·tan 15°), D = −z
     pixel_size(depth, width=512) -> Å per pixel at that depth
     camera_for(complex, scene) -> Camera         # .to_camera(points), .project(points), .distance
+    label_boxes(complex, scene) -> [PlacedLabel] # the labels drawn, in drawing order, without
+        # rasterizing: .box = ink box (left, top, right, bottom) px, .label = what it labels
+        # (.kind residue | residue_atom | ligand_atom, .ref index, .polar); render(...).labels too
 
 Example (docking, T7): the displaced ligand alone, camera fitted to pocket + displaced ligand::
 
     Scene(show="ligand", fit="complex", ligand_ops="move x -14, roll x 75")
 
-Choices where the conventions leave room (see ``docs/rendering.md``): labels are larger than
-ChimeraX's 0.7 Å (``labels.py``), 2×2 supersampling (``raster.py``), and the zoom calibration
-(``docs/rendering.md``).
+Choices where the conventions leave room (see ``docs/rendering.md``): the labels' 11 px floor,
+draw order and which labels yield (``labels.py``), 2×2 supersampling below 1024 px
+(``raster.py``), and the zoom calibration (``docs/rendering.md``).
 """
 
 from .camera import Camera, pixel_size, project
 from .operations import Operation, Operations, OperationSyntaxError
-from .render import CameraCoords, camera_coords, camera_for, render, render_array, render_png
+from .render import CameraCoords, Layout, camera_coords, camera_for, label_boxes, layout, render, render_array, render_png
 from .scene import CONTENTS, VIEW_OPERATIONS, VIEWS, Scene, SceneError
 
 __all__ = [
-    "CONTENTS", "VIEWS", "VIEW_OPERATIONS", "Camera", "CameraCoords", "Operation", "OperationSyntaxError",
-    "Operations", "Scene", "SceneError", "camera_coords", "camera_for", "pixel_size", "project", "render",
-    "render_array", "render_png",
+    "CONTENTS", "VIEWS", "VIEW_OPERATIONS", "Camera", "CameraCoords", "Layout", "Operation", "OperationSyntaxError",
+    "Operations", "Scene", "SceneError", "camera_coords", "camera_for", "label_boxes", "layout", "pixel_size",
+    "project", "render", "render_array", "render_png",
 ]

@@ -19,11 +19,17 @@ from .scene import Scene, SceneError
 POCKET, LIGAND = 0, 1
 
 
+RESIDUE, RESIDUE_ATOM, LIGAND_ATOM = "residue", "residue_atom", "ligand_atom"  # label kinds
+
+
 @dataclass
 class Label:
     text: str
     anchor: np.ndarray  # scene coordinates (Å)
     offset: tuple[float, float, float]  # camera axes (Å), lower-left corner of the text box
+    kind: str = LIGAND_ATOM  # RESIDUE, RESIDUE_ATOM or LIGAND_ATOM
+    ref: int = 0  # residue index (RESIDUE) or atom index in its molecule (atom labels)
+    polar: bool = False  # a ligand atom that can take part in a hydrogen bond (style.POLAR_ELEMENTS)
 
 
 @dataclass
@@ -141,13 +147,15 @@ def displayed(complex_, scene: Scene, content: str | None = None, with_labels: b
             centers = np.stack([np.bincount(pocket.residue_index, weights=pocket.coords[:, k], minlength=n_res)
                                 for k in range(3)], axis=1) / np.maximum(counts, 1)[:, None]
             any_shown = np.bincount(pocket.residue_index[p_idx], minlength=n_res) > 0
-            labels.extend(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET)
+            labels.extend(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET, RESIDUE, int(k))
                           for k in np.flatnonzero(any_shown))
         elif content == "residue":
             for i in p_idx:
-                labels.append(Label(str(pocket.names[i]) or str(pocket.res_numbers[i]), pocket.coords[i], style.ATOM_LABEL_OFFSET))
+                labels.append(Label(str(pocket.names[i]) or str(pocket.res_numbers[i]), pocket.coords[i],
+                                    style.ATOM_LABEL_OFFSET, RESIDUE_ATOM, int(i)))
         for i in l_idx:
-            labels.append(Label(str(ligand.names[i]), l_coords[i], style.ATOM_LABEL_OFFSET))
+            labels.append(Label(str(ligand.names[i]), l_coords[i], style.ATOM_LABEL_OFFSET, LIGAND_ATOM, int(i),
+                                str(ligand.elements[i]) in style.POLAR_ELEMENTS))
 
     return Displayed(
         coords=np.concatenate([pocket.coords[p_idx], l_coords[l_idx]]).reshape(-1, 3).astype(np.float64),

@@ -5,14 +5,19 @@ anchor plus an offset in camera axes (atom labels: 0.4 Å right, 0.5 Å toward t
 residue labels: at the mean of all the residue's atoms), labels are never hidden by atoms, later
 labels overwrite earlier ones, and they are depth-cued like atoms.
 
-**Size (our choice).** ChimeraX's labels are 0.7 Å tall 3-D rectangles: at the fitted distance
-of a PDBbind pocket (~80 Å) and 512 px that is ~8 px per line and ~5 px capitals, which is not
-readable. We keep the perspective scaling but make the font's em size ``style.LABEL_HEIGHT``
-= 1.1 Å at the anchor's depth (≈1.7× ChimeraX's), with a floor of ``style.LABEL_MIN_PX`` = 11 px
-and a ceiling of ``style.LABEL_MAX_PX`` = 40 px, both given for 512 px images and scaled with
-the image size. Font: DejaVu Sans (``fonts/DejaVuSans.ttf``, Bitstream Vera license, see
-``fonts/README.md``), never a system font, so the text raster is the same on every machine with
-the same Pillow/FreeType.
+**Size.** ChimeraX's: the font's em size is ``style.LABEL_HEIGHT`` = 0.7 Å at the anchor's depth
+(perspective scaling), with a floor of ``style.LABEL_MIN_PX`` = 11 px (our choice; scaled down
+for images under 512 px) and a ceiling of ``style.LABEL_MAX_PX`` = 40 px at 512 px, scaled with
+the image. In a 512 px image of a whole pocket the floor applies (0.7 Å is ~8 px there); the
+tasks whose answers are label names use 1024 px images, where 0.7 Å is ~17 px.
+
+**Order and yielding (our choice).** The answers of the interaction tasks name ligand polar atoms
+(``style.POLAR_ELEMENTS``) and, in T4, the residue's atoms. Ligand polar-atom labels are drawn
+last (on top), and residue labels and ligand carbon labels (``style.YIELDING_LABELS``) whose ink
+box meets the box of a ligand polar-atom or residue-atom label (``style.ANSWER_LABELS``) are
+left out (:func:`arrange`); the question texts say so. Font: DejaVu Sans (``fonts/DejaVuSans.ttf``,
+Bitstream Vera license, see ``fonts/README.md``), never a system font, so the text raster is the
+same on every machine with the same Pillow/FreeType.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import style
 from .camera import Camera, pixel_size
+from .content import LIGAND_ATOM, Label
 
 FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
 
@@ -50,27 +56,45 @@ def text_mask(text: str, size_px: int) -> Image.Image:
 
 def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarray:
     """Font em size in pixels for a label whose anchor is ``depth`` Å from the eye (or an int
-    array of them for an array of depths); halves round to even."""
+    array of them for an array of depths); halves round to even. The floor is
+    ``style.LABEL_MIN_PX`` from 512 px up (smaller images scale it down), the ceiling
+    ``style.LABEL_MAX_PX`` at 512 px, scaled with the image."""
     scale = image_width / 512.0
     px = style.LABEL_HEIGHT / pixel_size(depth, image_width)
-    size = np.rint(np.clip(px, style.LABEL_MIN_PX * scale, style.LABEL_MAX_PX * scale))
+    size = np.rint(np.clip(px, style.LABEL_MIN_PX * min(scale, 1.0), style.LABEL_MAX_PX * scale))
     return size.astype(np.int64) if np.ndim(size) else int(size)
 
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    """A label as drawn: its text, glyph coverage mask, lower-left pixel corner and depth cue."""
+    """A label as drawn: what it labels, its glyph coverage mask, lower-left pixel corner and
+    depth cue."""
 
-    text: str
+    label: Label
     mask: Image.Image
     x0: int
     y1: int
     cue: float
 
+    @property
+    def text(self) -> str:
+        return self.label.text
+
+    @property
+    def box(self) -> tuple[int, int, int, int] | None:
+        """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
+        None for a label without ink."""
+        ink = self.mask.getbbox()
+        if ink is None:
+            return None
+        top = self.y1 - self.mask.height
+        return (self.x0 + ink[0], top + ink[1], self.x0 + ink[2], top + ink[3])
+
 
 def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
-    """The labels that would be drawn, in drawing order, with their placement: none behind the
-    near plane, fully depth-cued or entirely off the frame."""
+    """Every label that could be drawn, in content order, with its placement: none behind the
+    near plane, fully depth-cued or entirely off the frame (:func:`arrange` then orders and
+    filters them)."""
     if not labels:
         return []
     anchors = camera.to_camera(np.array([label.anchor for label in labels]).reshape(-1, 3))
@@ -96,17 +120,42 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         x0, y1 = int(u), int(v)  # lower-left corner
         if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
             continue
-        placed.append(PlacedLabel(text, mask, x0, y1, cue))
+        placed.append(PlacedLabel(labels[i], mask, x0, y1, cue))
     return placed
 
 
-def draw_labels(image: np.ndarray, labels, camera: Camera, near: float, far: float) -> np.ndarray:
-    """``image`` (H, W, 3 uint8) with ``labels`` (content.Label) blended on top, in order.
+def label_class(label) -> str:
+    """``residue``, ``residue_atom``, ``ligand_carbon`` (any non-polar ligand atom) or
+    ``ligand_polar``: what :func:`arrange` orders and filters by."""
+    if label.kind == LIGAND_ATOM:
+        return "ligand_polar" if label.polar else "ligand_carbon"
+    return label.kind
+
+
+def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
+    """The labels in drawing order (by ``style.LABEL_LAYERS``, stable), without those of the
+    classes in ``style.YIELDING_LABELS`` whose ink box meets the box of a label that answers can
+    name (``style.ANSWER_LABELS``)."""
+    named = [p.box for p in placed if label_class(p.label) in style.ANSWER_LABELS and p.box is not None]
+
+    def yields(p: PlacedLabel) -> bool:
+        if label_class(p.label) not in style.YIELDING_LABELS:
+            return False
+        own = p.box
+        return own is not None and any(overlaps(own, box) for box in named)
+
+    return sorted((p for p in placed if not yields(p)), key=lambda p: style.LABEL_LAYERS[label_class(p.label)])
+
+
+def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
+    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order.
 
     Each label is the label color times its depth-cue factor, alpha-blended through the glyph
     coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
-    height, width = image.shape[:2]
-    placed = place_labels(labels, camera, near, far, width, height)
     if not placed:
         return image
     canvas = Image.fromarray(image, "RGB")

@@ -23,7 +23,8 @@ above all the data movement (gathers, spreads, cache misses), so:
   arithmetic masks + gathers); see also ``_gather`` and ``_at_least``.
 
 Antialiasing: the frame is rendered on an ``S``× finer grid and box-filtered down
-(``style.SUPERSAMPLE`` = 2; ChimeraX itself saves images with 3×3 supersampling).
+(``style.SUPERSAMPLE`` = 2; ChimeraX itself saves images with 3×3 supersampling), except for
+images wider than 512 px, which are rasterized at their own size (``style.supersample_for``).
 
 Primitives in front of the near plane (or behind the eye) are dropped whole rather than
 clipped; that only happens when ``move z`` puts the eye inside the molecule.

@@ -9,7 +9,7 @@ import numpy as np
 from . import style
 from .camera import Camera, bounds
 from .content import Displayed, displayed, fit_atoms, ligand_coords
-from .labels import draw_labels
+from .labels import PlacedLabel, arrange, draw_labels, place_labels
 from .png import encode_png, to_uint8
 from .raster import Frame, rasterize
 from .scene import Scene
@@ -59,7 +59,8 @@ def near_far(shown: Displayed, camera: Camera) -> tuple[float, float]:
 @dataclass
 class Render:
     """Everything one render produced (for tests and calibration): the supersampled frame,
-    the final (H, W, 3) uint8 image, the camera, what was displayed, near/far."""
+    the final (H, W, 3) uint8 image, the camera, what was displayed, near/far and the labels
+    as drawn (in drawing order, with their pixel boxes)."""
 
     frame: Frame
     image: np.ndarray
@@ -68,19 +69,56 @@ class Render:
     near: float
     far: float
     supersample: int
+    labels: list[PlacedLabel]
 
 
-def render(complex_, scene: Scene, supersample: int = style.SUPERSAMPLE) -> Render:
+@dataclass
+class Layout:
+    """Where a scene's atoms and labels go, without rasterizing anything."""
+
+    shown: Displayed
+    camera: Camera
+    near: float
+    far: float
+    labels: list[PlacedLabel]  # in drawing order
+
+
+def layout(complex_, scene: Scene) -> Layout:
+    """Camera, near/far and the labels the renderer draws for ``scene`` (none when
+    ``scene.labels`` is false): what ``render`` draws, at a fraction of its cost."""
     shown = displayed(complex_, scene)
     camera = camera_for(complex_, scene, shown)
     near, far = near_far(shown, camera)
-    points = camera.to_camera(shown.coords)
-    frame = rasterize(points, shown.radii, shown.colors, shown.bonds, scene.size * supersample,
-                      scene.size * supersample, near, far)
-    image = to_uint8(frame.downsampled(supersample))
-    if scene.labels:
-        image = draw_labels(image, shown.labels, camera, near, far)
-    return Render(frame, image, camera, shown, near, far, supersample)
+    placed = arrange(place_labels(shown.labels, camera, near, far, scene.size, scene.size)) if scene.labels else []
+    return Layout(shown, camera, near, far, placed)
+
+
+def label_boxes(complex_, scene: Scene) -> list[PlacedLabel]:
+    """The labels the renderer draws for ``scene``, in drawing order (``PlacedLabel.box`` is each
+    label's ink box in pixels; ``.label`` says what it labels)."""
+    return layout(complex_, scene).labels
+
+
+def final_pixels(frame: Frame, supersample: int) -> np.ndarray:
+    """(H, W, 3) uint8 image of ``frame``: box-filtered when supersampled; otherwise only the
+    covered samples are quantized and scattered (the same values, without a dense float pass)."""
+    if supersample > 1:
+        return to_uint8(frame.downsampled(supersample))
+    image = np.zeros((frame.height * frame.width, 3), dtype=np.uint8)
+    image[frame.pixels] = to_uint8(frame.colors)
+    return image.reshape(frame.height, frame.width, 3)
+
+
+def render(complex_, scene: Scene, supersample: int | None = None) -> Render:
+    """Rasterize ``scene`` (``supersample`` × in each direction; default
+    ``style.supersample_for(scene.size)``), draw its labels."""
+    supersample = style.supersample_for(scene.size) if supersample is None else supersample
+    plan = layout(complex_, scene)
+    points = plan.camera.to_camera(plan.shown.coords)
+    frame = rasterize(points, plan.shown.radii, plan.shown.colors, plan.shown.bonds, scene.size * supersample,
+                      scene.size * supersample, plan.near, plan.far)
+    image = draw_labels(final_pixels(frame, supersample), plan.labels)
+    return Render(frame, image, plan.camera, plan.shown, plan.near, plan.far, supersample, plan.labels)
 
 
 def render_array(complex_, scene: Scene) -> np.ndarray:

@@ -59,13 +59,21 @@ SHININESS = 30
 DEPTH_CUE_START = 0.5  # fraction of near..far where dimming starts
 DEPTH_CUE_END = 1.0
 
-# --- labels (scene-conventions §7; the size is our choice, see labels.py) --------------------
-# ChimeraX draws labels 0.7 Å tall; unreadable at 512 px, hence:
-LABEL_HEIGHT = 1.1  # Å, ours: text line height (font size) at the anchor depth
-LABEL_MIN_PX = 11  # ... but never smaller than this many pixels (legibility floor) at 512 px
-LABEL_MAX_PX = 40  # ... nor larger (zoomed-in scenes)
+# --- labels (scene-conventions §7; floor, draw order and yielding are our choice, see labels.py)
+LABEL_HEIGHT = 0.7  # Å, ChimeraX's: text line height (font size) at the anchor depth
+LABEL_MIN_PX = 11  # ... but never smaller than this many pixels (legibility floor; scaled down under 512 px)
+LABEL_MAX_PX = 40  # ... nor larger than this at 512 px, scaled with the image (zoomed-in scenes)
 ATOM_LABEL_OFFSET = (STICK_RADIUS + 0.2, 0.0, 0.5)  # Å in camera axes, lower-left corner
 RESIDUE_LABEL_OFFSET = (0.0, 0.0, 0.0)
+# Ligand atoms whose names answers can hold: the elements that take part in hydrogen bonds.
+POLAR_ELEMENTS = frozenset({"N", "O", "S", "P", "F", "Cl", "Br", "I"})
+# Drawing order (our choice): ligand polar-atom labels last, i.e. on top (labels.label_class).
+LABEL_LAYERS = {"residue": 0, "residue_atom": 1, "ligand_carbon": 1, "ligand_polar": 2}
+# Labels left out where their ink box meets the box of a label answers name (our choice; the
+# question texts say so): residue labels and ligand carbon labels yield to ligand polar-atom
+# labels and to the residue-atom labels of single-residue scenes (T4), which always stay.
+YIELDING_LABELS = frozenset({"residue", "ligand_carbon"})
+ANSWER_LABELS = frozenset({"ligand_polar", "residue_atom"})
 
 # --- fitting (scene-conventions §1) ----------------------------------------------------------
 FIT_PAD = 0.05
@@ -73,3 +81,12 @@ FIELD_OF_VIEW = 30.0  # degrees, horizontal
 
 # --- antialiasing -----------------------------------------------------------------------------
 SUPERSAMPLE = 2  # ours: 2x2 supersampling (ChimeraX saves with 3x3); see raster.py
+# ... while the supersampled raster stays within this width; larger images (the 1024 px images of
+# the name tasks) are rasterized at their own size, as finely as a 512 px image's subsamples, so
+# they cost about as much as a 512 px image instead of 4x (ours).
+MAX_SUPERSAMPLED_WIDTH = 1024
+
+
+def supersample_for(size: int) -> int:
+    """The supersampling factor of a ``size`` px image."""
+    return SUPERSAMPLE if size * SUPERSAMPLE <= MAX_SUPERSAMPLED_WIDTH else 1

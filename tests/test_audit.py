@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.builders.audit import add_audit_arguments, audit, run_audit
+from misi_bench.builders.audit import add_audit_arguments, audit, run_audit, to_markdown
 from misi_bench.builders.audit.stats import chi2_sf, chisquare, gamma_q
 from misi_bench.builders.pdbbind import sample_corpus_dir
 
@@ -103,6 +103,15 @@ def test_audit_of_the_sample_has_every_number(audited):
     assert {"closest_residue"} <= set(result["shortcuts"]["residue_ligand_interaction"]["shortcuts"])
     assert not [f for f in result["flags"] if "option" in f or "docking" in f or "zooming" in f]
     assert result["checks_skipped"] == {}
+    # legibility of the interaction tasks in the build (images 2 x 96 px), every share a fraction
+    assert set(result["legibility"]) == {"residue_ligand_interaction", "interaction_location"}
+    for entry in result["legibility"].values():
+        assert entry["image_size"] == 192
+        assert {"ligand_polar"} < set(entry["clear"]) and all(
+            0.0 <= share[key] <= 1.0 for share in entry["clear"].values() for key in ("clear_front", "clear_any_view"))
+    assert set(result["legibility"]["residue_ligand_interaction"]["clear"]) == {"ligand_polar", "residue_atoms"}
+    assert set(result["legibility"]["interaction_location"]["clear"]) == {"ligand_polar", "residues"}
+    assert "## Label legibility" in to_markdown(result)
 
 
 def test_audit_without_source_says_which_checks_did_not_run(audited, tmp_path):

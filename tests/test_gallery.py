@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 
 from misi_bench.builders.gallery import add_gallery_arguments, run_gallery
+from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
 from conftest import build_sample
 
@@ -73,7 +74,7 @@ def test_site_has_a_page_per_task_with_local_images(site):
         assert len(refs.images) >= 2 * 4 and len(refs.images) == len(set(refs.images))
         for src in refs.images:
             with Image.open(site / src) as image:
-                assert image.size == (96, 96)
+                assert image.size == (96 * TASK_SPECS[task].image_scale,) * 2
         assert text.count('class="q"') == 2 and "Answer: <code>" in text and "params</summary>" in text
 
 

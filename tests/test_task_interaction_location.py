@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from misi_bench.builders.hbonds import find_hbonds
+from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, camera_coords, render_png
 
 from conftest import build_task_rows
@@ -70,7 +71,7 @@ def test_named_bond_is_a_found_hydrogen_bond(built, by_id):
 def test_true_option_centers_the_bond_and_decoys_do_not(built, by_id):
     for row in _all(built):
         params, complex_ = row["params"], by_id[row["pdb_id"]]
-        assert Scene.from_json(params["scenes"][0]) == Scene(show="complex", view="front", size=SIZE)
+        assert Scene.from_json(params["scenes"][0]) == Scene(show="complex", view="front", size=SIZE * NAME_IMAGE_SCALE)
         options = row["options"]
         assert len(options) == 4 and len(set(options)) == 4
         for letter, option in zip(LETTERS, options):

@@ -16,6 +16,7 @@ from misi_bench.builders.build import BuildConfig, build
 from misi_bench.builders.evaluation.parsing import Bond, parse_truth
 from misi_bench.builders.hbonds import HBond, find_hbonds
 from misi_bench.builders.tasks.pocket_ligand_interaction import bond_text
+from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, render_png
 
 SIZE = 128
@@ -74,7 +75,7 @@ def test_six_views_of_the_whole_complex(built, by_id):
     row = built["test"][0]
     assert row["image_roles"] == VIEWS and row["options"] == [] and row["question_type"] == "cloze"
     for view, image in zip(VIEWS, row["images"]):
-        assert render_png(by_id[row["pdb_id"]], Scene(show="complex", view=view, size=SIZE)) == image["bytes"]
+        assert render_png(by_id[row["pdb_id"]], Scene(show="complex", view=view, size=SIZE * NAME_IMAGE_SCALE)) == image["bytes"]
     assert "RESNAME RESNUM RESATOM CHAIN, LIGATOM" in row["question"] and "chain" in row["question"]
 
 

@@ -1,9 +1,9 @@
 """Label collisions: the fraction of drawn labels whose text overlaps another label's text.
 
-Needs the source complexes: the labels are placed with the renderer's own layout
-(``labels.place_labels``, which ``draw_labels`` draws from), so the boxes are those of the image. A label's box is the bounding box of its glyph pixels (ink, not the
-font's line box), clipped to the frame. Distinct (complex, scene) pairs per task are checked,
-at most ``max_label_scenes_per_task`` in row order.
+Needs the source complexes: the boxes are those the renderer draws (``renderers.label_boxes``).
+A label's box is the bounding box of its glyph pixels (ink, not the font's line box), clipped to
+the frame. Distinct (complex, scene) pairs per task are checked, at most
+``max_label_scenes_per_task`` in row order.
 """
 
 from __future__ import annotations
@@ -14,27 +14,16 @@ from .data import Build, Complexes, complex_id_of_image, scene_of
 
 
 def label_boxes(complex_, scene) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """(text, (left, top, right, bottom)) of every label the renderer draws: the ink of its glyphs."""
-    from misi_bench.renderers.content import displayed
-    from misi_bench.renderers.labels import place_labels
-    from misi_bench.renderers.render import camera_for, near_far
+    """(text, (left, top, right, bottom)) of every label the renderer draws, clipped to the frame."""
+    from misi_bench.renderers import label_boxes as drawn
 
-    if not scene.labels:
-        return []
-    shown = displayed(complex_, scene)
-    if not shown.labels:
-        return []
-    camera = camera_for(complex_, scene, shown)
-    near, far = near_far(shown, camera)
     size = scene.size
     boxes = []
-    for label in place_labels(shown.labels, camera, near, far, size, size):
-        ink = label.mask.getbbox()
-        if ink is None:
+    for label in drawn(complex_, scene):
+        if label.box is None:
             continue
-        top = label.y1 - label.mask.height
-        left, upper = max(label.x0 + ink[0], 0), max(top + ink[1], 0)
-        right, lower = min(label.x0 + ink[2], size), min(top + ink[3], size)
+        left, upper, right, lower = label.box
+        left, upper, right, lower = max(left, 0), max(upper, 0), min(right, size), min(lower, size)
         if right > left and lower > upper:
             boxes.append((label.text, (left, upper, right, lower)))
     return boxes

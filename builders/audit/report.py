@@ -7,13 +7,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import distributions, docking, labels, options, shortcuts, zooming
+from . import distributions, docking, labels, legibility, options, shortcuts, zooming
 from .data import Build, Complexes, default_thresholds
 
 SOURCE_CHECKS = {
     "zooming.visible_atoms": "visible atom counts per zoom level",
     "docking.atoms": "atom-only (label-free) overlap re-render",
     "labels": "label collision rates",
+    "legibility": "clear-label shares and OCR read-back of the interaction tasks (OCR needs tesseract)",
     "shortcuts.closest_residue": "closest-residue baseline for T4/T9",
     "shortcuts.registration_camera": "registration scaled by the camera distance (else a train-median scale)",
 }
@@ -39,12 +40,12 @@ def audit(out: Path, source: Path | None = None, source_label: str | None = None
     }
     result["distributions"] = distributions.check(build, thresholds["chi_square_alpha"])
     result["options"] = options.check(build, thresholds)
-    for name, module in (("zooming", zooming), ("docking", docking), ("labels", labels)):
+    for name, module in (("zooming", zooming), ("docking", docking), ("labels", labels), ("legibility", legibility)):
         value = module.check(build, thresholds, complexes)
         if value is not None:
             result[name] = value
     result["shortcuts"] = shortcuts.check(build, thresholds, complexes, split)
-    result["flags"] = flags(result)
+    result["flags"] = flags(result) + legibility.findings(result.get("legibility", {}), thresholds)
     return result
 
 
@@ -131,6 +132,19 @@ def to_markdown(result: dict) -> str:
         lines += ["", "## Label collisions", "", "| task | images | labels | colliding | rate |", "|---|---|---|---|---|"]
         for task, e in result["labels"].items():
             lines.append(f"| {task} | {e['images']} | {e['labels']} | {e['colliding_labels']} | {e['collision_rate']:.1%} |")
+    if "legibility" in result:
+        lines += ["", "## Label legibility (interaction tasks)", "",
+                  "A label is clear when its ink box is inside the image and no other label's box covers more than "
+                  f"{result['thresholds']['clear_max_cover']:.0%} of it. OCR: tesseract on the label pixels "
+                  "(stored image vs a label-free re-render); T4 reads the front view, T8/T9 the six views together.", "",
+                  "| task | px | questions | labels | n | clear, front view | clear, some view | OCR read back |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for task, e in result["legibility"].items():
+            for group, c in e["clear"].items():
+                read = e.get("ocr", {}).get(group)
+                read_text = f"{read['read_back']:.1%}" if read else "no tesseract"
+                lines.append(f"| {task} | {e['image_size']} | {e['questions']} | {group} | {c['labels']} | "
+                             f"{c['clear_front']:.1%} | {c['clear_any_view']:.1%} | {read_text} |")
     lines += ["", f"## Shortcut baselines ({result['shortcut_split']} split, composite score 0-100, scored by the evaluator)", "",
               "| task | n | chance | majority | other shortcuts | best − chance |", "|---|---|---|---|---|---|"]
     for task, e in result["shortcuts"].items():

@@ -21,6 +21,11 @@ from ..structure import Complex
 
 
 
+# Image size of the tasks whose answers are label names (T4, T8, T9), in multiples of the build's
+# image size (our choice; docs/rendering.md has the measurements behind it).
+NAME_IMAGE_SCALE = 2
+
+
 class ImageSpec(NamedTuple):
     """One image of a question: its role, its scene, and the complex it shows when that is not
     the question's own complex (the target complex of translation-rotation)."""
@@ -49,13 +54,14 @@ class ComplexContext:
     def pdb_id(self) -> str:
         return self.complex.pdb_id
 
-    def sized(self, scene: Scene) -> Scene:
-        return scene.replace(size=self.image_size)
+    def sized(self, scene: Scene, scale: int = 1) -> Scene:
+        """``scene`` at ``scale`` × the build's image size."""
+        return scene.replace(size=self.image_size * scale)
 
-    def render(self, scene: Scene, complex_: Complex | None = None) -> bytes:
-        """PNG of ``scene`` at the build's size, rendered once per (complex, scene)."""
+    def render(self, scene: Scene, complex_: Complex | None = None, scale: int = 1) -> bytes:
+        """PNG of ``scene`` at ``scale`` × the build's size, rendered once per (complex, scene)."""
         target = complex_ or self.complex
-        sized = self.sized(scene)
+        sized = self.sized(scene, scale)
         key = (target.pdb_id, sized.to_json())
         if key not in self.renders:
             self.renders[key] = render_png(target, sized)
@@ -94,6 +100,9 @@ class Task:
     question_type: str  # cloze | multiple_choice
     plan: Callable[[ComplexContext, str, np.random.Generator], Sequence[Any]]
     make: Callable[[ComplexContext, Any, np.random.Generator], QuestionSpec]
+    # images are image_scale x the build's image size: 2 for the tasks whose answers are label
+    # names (our choice: labels of ChimeraX's size are then legible)
+    image_scale: int = 1
 
 
 def per_split(train: Sequence[Any], test: Sequence[Any]) -> Callable[[ComplexContext, str, np.random.Generator], Sequence[Any]]:

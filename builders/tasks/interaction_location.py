@@ -26,7 +26,7 @@ import numpy as np
 from misi_bench.renderers import Scene, camera_coords
 
 from .. import prompts, scenes
-from .base import QuestionSpec, Task
+from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
 from .choice import LETTERS, place_correct
 
 MAX_BONDS = 3
@@ -104,4 +104,4 @@ def make(ctx, bond, rng):
     )
 
 
-TASK = Task("interaction_location", "multiple_choice", plan, make)
+TASK = Task("interaction_location", "multiple_choice", plan, make, image_scale=NAME_IMAGE_SCALE)

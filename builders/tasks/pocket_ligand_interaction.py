@@ -11,7 +11,7 @@ pocket's chains.
 from __future__ import annotations
 
 from .. import prompts, scenes
-from .base import QuestionSpec, Task, per_split
+from .base import NAME_IMAGE_SCALE, QuestionSpec, Task, per_split
 
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
 ANSWER_FORMAT = (
@@ -60,4 +60,4 @@ def make(ctx, slot, rng):
     )
 
 
-TASK = Task("pocket_ligand_interaction", "cloze", per_split(train=(None,), test=(None,)), make)
+TASK = Task("pocket_ligand_interaction", "cloze", per_split(train=(None,), test=(None,)), make, image_scale=NAME_IMAGE_SCALE)

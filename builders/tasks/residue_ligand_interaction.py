@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from .. import prompts, scenes
-from .base import QuestionSpec, Task
+from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
 
 NEGATIVE_RATIO = 1.05
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
@@ -84,4 +84,4 @@ def make(ctx, residue, rng):
     )
 
 
-TASK = Task("residue_ligand_interaction", "cloze", plan, make)
+TASK = Task("residue_ligand_interaction", "cloze", plan, make, image_scale=NAME_IMAGE_SCALE)

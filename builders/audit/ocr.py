@@ -1,0 +1,53 @@
+"""Reading labels back with an OCR engine (Debian's ``tesseract-ocr``), as a before/after yardstick.
+
+The label pixels of a stored image are isolated by re-rendering its scene without labels
+(``Scene(labels=False)``, the renderer is deterministic): every pixel that differs belongs to a
+label, and keeps its stored brightness; everything else becomes background. The result is
+inverted (dark text on white), enlarged ``UPSCALE`` times and read by ``tesseract --psm 11``
+(sparse text). A name counts as read back when it is one of the whitespace-separated words of the
+output. OCR is a conservative reader (a person reads more), so the figures serve to compare
+renderings, not as absolute legibility.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+UPSCALE = 2
+TIMEOUT_S = 120
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+def tesseract() -> str | None:
+    """Path of the ``tesseract`` binary, or None when it is not installed."""
+    return shutil.which("tesseract")
+
+
+def label_pixels(labelled: np.ndarray, unlabelled: np.ndarray) -> Image.Image:
+    """The labels alone, as dark text on white ("L" image, ``UPSCALE`` × larger)."""
+    differs = (labelled != unlabelled).any(axis=2)
+    ink = np.where(differs, labelled.max(axis=2), 0).astype(np.uint8)
+    page = Image.fromarray(255 - ink, "L")
+    return page.resize((page.width * UPSCALE, page.height * UPSCALE), Image.Resampling.LANCZOS)
+
+
+def read_words(pages: list[Image.Image]) -> list[set[str]]:
+    """The words tesseract reads on each page."""
+    binary = tesseract()
+    if binary is None:
+        raise RuntimeError("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
+    words = []
+    with tempfile.TemporaryDirectory(prefix="misi-ocr-") as folder:
+        for number, page in enumerate(pages):
+            path = Path(folder) / f"page-{number}.png"
+            page.save(path)
+            result = subprocess.run([binary, str(path), "stdout", "--psm", "11"], capture_output=True,
+                                    text=True, timeout=TIMEOUT_S, check=True)
+            words.append(set(result.stdout.translate(QUOTES).split()))
+    return words
