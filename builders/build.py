@@ -12,7 +12,6 @@ command run again reuses every checkpointed complex (``resume=False`` starts ove
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import itertools
 import os
@@ -22,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from . import card, manifest
@@ -134,12 +134,16 @@ def build(config: BuildConfig) -> dict:
 
 @contextmanager
 def _locked(work: Path, out: Path):
-    with open(work / "lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
+    """Hold the build's lock (an OS file lock, so a killed build releases it), or refuse at once."""
+    lock = FileLock(work / "lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def move_into_place(work: Path, final_out: Path) -> None:
