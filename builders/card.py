@@ -92,6 +92,7 @@ def card_body(manifest: dict) -> str:
     params = manifest["parameters"]
     complexes = manifest["complexes"]
     version = manifest["builder"]["version"]
+    normalizers = f"R = {METRICS.translation_range:g} Å, {METRICS.rotation_range:g}°"
     return f"""
 # MiSI-Bench (rebuilt with misi-bench)
 
@@ -107,13 +108,14 @@ ds = load_dataset("path/to/this/folder", "rotation", split="test")
 
 ## This folder and the paper's release
 
-The paper's authors publish MiSI-Bench as [`{PAPER_RELEASE}`](https://huggingface.co/datasets/{PAPER_RELEASE}):
-archives of images and question files, not this layout. Here the same tasks are plain Parquet
-with the images embedded, described by the YAML header above, so you can `load_dataset` any task
-by its config name (no script, no unpacking), browse every row in the Hub's dataset viewer,
-rebuild it from your own PDBbind copy and check the result (`manifest.json` records every input
-checksum and shard hash; `misi-bench verify` names any shard that differs), and score a model with the paper's
-metrics (below).
+The paper's authors publish MiSI-Bench as
+[`{PAPER_RELEASE}`](https://huggingface.co/datasets/{PAPER_RELEASE}): archives of images and
+question files, not this layout. Here the same tasks are plain Parquet with the images embedded,
+described by the YAML header above, so you can `load_dataset` any task by its config name (no
+script, no unpacking), browse every row in the Hub's dataset viewer, rebuild it from your own
+PDBbind copy and check the result (`manifest.json` records every input checksum and shard hash;
+`misi-bench verify` names any shard that differs), and score a model with the paper's metrics
+(below).
 
 ## How to evaluate
 
@@ -122,12 +124,12 @@ question, `{{"id": ..., "prediction": "<the model's raw reply>"}}`; then
 `misi-bench evaluate --dataset path/to/this/folder --split test --predictions replies.jsonl --markdown`
 scores it with the paper's metrics: replies are read leniently and an unparsable one scores 0;
 zooming and the three multiple-choice tasks score exact match; translation and rotation score 0
-for a wrong axis, else 1 - |error| / R (R = {METRICS.translation_range:g} Å, {METRICS.rotation_range:g}°); docking scores its rotation and its
-move half each (the move needs the right sign and is normalized by the true distance); bond
-lists (residue-ligand, pocket-ligand) score the fraction of true bonds named,
+for a wrong axis, else 1 - |error| / R ({normalizers}); docking scores its rotation and its move
+half each (the move needs the right sign and is normalized by the true distance); bond lists
+(residue-ligand, pocket-ligand) score the fraction of true bonds named,
 {METRICS.bond_superset_score:g} when every true bond is named with extras, 0 beyond
-{METRICS.bond_overcount_ratio:g} times the true count. It reports the composite score
-and exact match per task, residue-ligand positives and negatives apart, the paper's average
+{METRICS.bond_overcount_ratio:g} times the true count. It reports the composite score and exact
+match per task, residue-ligand positives and negatives apart, the paper's average
 (without translation-rotation and rotation-rotation, where the paper found models at chance) and
 the average of all columns, as JSON or, with `--markdown`, in the layout of the paper's Table 1.
 
