@@ -11,8 +11,8 @@ rows. Import the class (works on every `datasets` version)::
     builder.download_and_prepare(); ds = builder.as_dataset()
 
 or, with `datasets` < 4 only, load it as a script: ``load_dataset("MiSI-bench.py", "rotation",
-data_dir=..., trust_remote_code=True)``. The published dataset folder holds Parquet and no script
-(see README).
+data_dir=...)``, adding ``trust_remote_code=True`` where `datasets` asks for it (3.x). The
+published dataset folder holds Parquet and no script (see README).
 
 Splits: ``split_file=`` (a JSON ``{"train": [...], "test": [...]}``, as ``--split-file``) when
 given, else the corpus's own ``splits.json`` when it ships one (the bundled sample does), else the
