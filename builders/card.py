@@ -133,11 +133,11 @@ match per task, residue-ligand positives and negatives apart, the paper's averag
 (without translation-rotation and rotation-rotation, where the paper found models at chance) and
 the average of all columns, as JSON or, with `--markdown`, in the layout of the paper's Table 1.
 
-For lmms-eval, misi-bench ships the task group `misi_bench` (nine tasks `misi_bench_<config>`,
-metrics `misi_composite` and `misi_exact`, the same scores) in its
-`integrations/lmms_eval/misi_bench/` folder: copy it into `lmms_eval/tasks/`, set `dataset_path`
-in `_default_template_yaml` to this folder or its Hub repository, and run
-`lmms-eval --model ... --tasks misi_bench`.
+For lmms-eval, misi-bench ships a task folder, `integrations/lmms_eval/misi_bench/`: copy it
+into `lmms_eval/tasks/`, point it at this folder or its Hub repository as misi-bench's
+`docs/evaluation.md` describes, and run `lmms-eval --model ... --tasks misi_bench` (the task
+group `misi_bench`). Each task `misi_bench_<config>` reports `misi_composite` and `misi_exact`,
+per question the same scores as `misi-bench evaluate`.
 
 `tiny` holds at most 50 questions per task, drawn with the build seed from `test` (ids kept).
 It stands for the paper's MiSI-Bench(tiny), the 50-question-per-task subset on which the paper

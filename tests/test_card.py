@@ -95,7 +95,7 @@ def test_how_to_evaluate_names_metrics_lmms_eval_and_tiny(built, tmp_path):
     part = section(card_text(out), "How to evaluate")
     for metric in ("exact match", "R = 8 Å, 180°", "0.5 when every true bond", "paper's average", "Table 1"):
         assert metric in part, metric
-    group = re.search(r"task group `(\w+)`", part).group(1)
+    group = re.search(r"--tasks (\w+)`", part).group(1)
     assert yaml.safe_load((LMMS_TASKS / f"{group}.yaml").read_text())["group"] == group
     assert {f"misi_bench_{task}.yaml" for task in TASKS} <= {p.name for p in LMMS_TASKS.iterdir()}
     assert "MiSI-Bench(tiny)" in part and "closed models" in part and "--split tiny" in part
