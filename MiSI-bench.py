@@ -11,7 +11,12 @@ rows. Import the class (works on every `datasets` version)::
     builder.download_and_prepare(); ds = builder.as_dataset()
 
 or, with `datasets` < 4 only, load it as a script: ``load_dataset("MiSI-bench.py", "rotation",
-data_dir=...)``. The published dataset folder holds Parquet and no script (see README).
+data_dir=...)``, adding ``trust_remote_code=True`` where `datasets` asks for it (3.x). The
+published dataset folder holds Parquet and no script (see README).
+
+Splits: ``split_file=`` (a JSON ``{"train": [...], "test": [...]}``, as ``--split-file``) when
+given, else the corpus's own ``splits.json`` when it ships one (the bundled sample does), else the
+hashed assignment of ``misi-bench build``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from misi_bench.builders.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks import ALL_CONFIGS, TASKS
 
 _DESCRIPTION = "MiSI-Bench: microscopic spatial intelligence questions on protein-ligand complexes (arXiv:2512.10867)."
+CORPUS_SPLIT_FILE = "splits.json"  # a corpus folder may ship its own split assignment
 _SPLITS = {"train": datasets.Split.TRAIN, "test": datasets.Split.TEST, "tiny": "tiny"}
 
 
@@ -36,10 +42,11 @@ class MisiBenchConfig(datasets.BuilderConfig):
     """A task config plus the build's seed and image size (no dataclass decorator, so the class
     also works when this file is executed without being registered in ``sys.modules``)."""
 
-    def __init__(self, *, seed: int = 0, image_size: int = 512, **kwargs):
+    def __init__(self, *, seed: int = 0, image_size: int = 512, split_file: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.image_size = image_size
+        self.split_file = split_file
 
 
 class MisiBench(datasets.GeneratorBasedBuilder):
@@ -61,16 +68,21 @@ class MisiBench(datasets.GeneratorBasedBuilder):
     def _split_generators(self, dl_manager):
         task = self._require_task()
         source = Path(self.config.data_dir) if self.config.data_dir else sample_corpus_dir()
-        split_file = None if self.config.data_dir else sample_corpus_dir() / "splits.json"
         out = Path(tempfile.mkdtemp(prefix="misi-bench-")) / "build"
         manifest = build(BuildConfig(source=source, out=out, tasks=(task,), seed=self.config.seed,
-                                     image_size=self.config.image_size, split_file=split_file, progress=False))
+                                     image_size=self.config.image_size, split_file=self._split_file(source), progress=False))
         per_split = manifest["configs"][task]
         return [
             datasets.SplitGenerator(name=_SPLITS[split], gen_kwargs={"paths": [out / s["path"] for s in entry["shards"]]})
             for split, entry in per_split.items()
             if entry["rows"]  # datasets cannot load an empty split
         ]
+
+    def _split_file(self, source: Path) -> Path | None:
+        if self.config.split_file:
+            return Path(self.config.split_file)
+        own = source / CORPUS_SPLIT_FILE
+        return own if own.is_file() else None
 
     def _generate_examples(self, paths):
         for path in paths:

@@ -13,7 +13,6 @@ command run again reuses every checkpointed complex (``resume=False`` starts ove
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import itertools
 import os
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from . import card, manifest
@@ -185,12 +185,16 @@ def _build(config: BuildConfig, final_out: Path, work: Path, progress: SimpleNam
 
 @contextmanager
 def _locked(work: Path, out: Path):
-    with open(work / "lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
+    """Hold the build's lock (an OS file lock, so a killed build releases it), or refuse at once."""
+    lock = FileLock(work / "lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildError(f"another build is writing {out} (lock held on {work / 'lock'})") from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: SimpleNamespace) -> dict:

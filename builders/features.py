@@ -3,6 +3,10 @@
 The schemas are the single description of a row; the Arrow types follow from them: integer ->
 int32, number -> float64, boolean -> bool, string -> string, array -> list, object -> struct
 (properties in schema order).
+
+Lists are written as plain Python lists (``[feature]``), which every `datasets` version reads as
+a list of that feature. ``datasets.Sequence({...})`` would not do: before `datasets` 4 it means a
+struct of lists, while our rows hold lists of structs (bonds, options, image scenes).
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import datasets
 
 from misi_bench import schema
-
-ListFeature = getattr(datasets, "List", datasets.Sequence)  # datasets >= 4 has List
 
 COMMON_COLUMNS = ("id", "task", "split", "pdb_id", "images", "image_roles", "question", "answer",
                   "question_type", "options", "params")
@@ -37,7 +39,7 @@ def feature_of(node: dict):
     if kind == "object":
         return {name: feature_of(child) for name, child in node["properties"].items()}
     if kind == "array":
-        return ListFeature(feature_of(node["items"]))
+        return [feature_of(node["items"])]
     if kind in _SCALARS:
         return datasets.Value(_SCALARS[kind])
     raise ValueError(f"schema node without a supported type: {node}")
@@ -49,7 +51,7 @@ def task_features(task: str) -> datasets.Features:
     features = {}
     for column in COMMON_COLUMNS:
         if column == "images":
-            features[column] = ListFeature(datasets.Image())
+            features[column] = [datasets.Image()]
         elif column == "params":
             features[column] = feature_of(task_schema["properties"]["params"])
         else:

@@ -12,6 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import __version__
+from .licence import LICENSE_NAME
 from .output_folder import Owner
 
 MANIFEST_NAME = "manifest.json"
@@ -62,12 +63,12 @@ def shard_paths(manifest: dict) -> list[str]:
 
 
 def _build_files(manifest: dict) -> list[str]:
-    return shard_paths(manifest) + ([] if "shard" in manifest else [CARD_NAME])
+    return shard_paths(manifest) + ([] if "shard" in manifest else [CARD_NAME, LICENSE_NAME])
 
 
 # What build and merge own in their output folder (output_folder.py): the listed shards, the
 # card of a full build and the manifest; nothing else may sit in data/ or under those names.
-BUILD_OUTPUT = Owner("build", MANIFEST_NAME, "manifest", _build_files, ("data", CARD_NAME, MANIFEST_NAME))
+BUILD_OUTPUT = Owner("build", MANIFEST_NAME, "manifest", _build_files, ("data", CARD_NAME, LICENSE_NAME, MANIFEST_NAME))
 
 
 def write(out: Path, manifest: dict) -> None:

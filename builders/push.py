@@ -2,11 +2,12 @@
 
 Refuses a folder that fails ``validate`` or that breaks a Hub viewer limit (design.md, Output):
 shards <= ~500 MB, row groups <= 100 rows, no ``.py`` file, a README whose YAML header lists
-every config, and no shard-only build. Uploads exactly the files the manifest describes plus
-``README.md`` and ``manifest.json`` with ``huggingface_hub.HfApi.create_commit``: one commit per
-config's data, then the card and manifest last (so the card never describes data that is not up),
-deleting data files of an earlier push that this build does not have. ``--dry-run`` prints the
-same plan and checks and uploads nothing.
+every config, the ``LICENSE`` its ``license_link`` points at, and no shard-only build. Uploads
+exactly the files the manifest describes plus ``README.md``, ``LICENSE`` and ``manifest.json``
+with ``huggingface_hub.HfApi.create_commit``: one commit per config's data, then the card,
+licence and manifest last (so the card never describes data that is not up), deleting data files
+of an earlier push that this build does not have. ``--dry-run`` prints the same plan and checks
+and uploads nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ import pyarrow.parquet as pq
 
 from . import manifest as manifest_io
 from .build import BuildError
+from .licence import LICENSE_NAME
 from .validate import validate_folder
 from .writer import ROWS_PER_GROUP
 
 MAX_SHARD_BYTES = 500 * 1000 * 1000  # the dataset viewer's ~500 MB per file
 CARD = "README.md"
+TAIL = (CARD, LICENSE_NAME, manifest_io.MANIFEST_NAME)  # uploaded after the data, in this order
 
 
 class PushError(BuildError):
@@ -39,9 +42,9 @@ class Check:
 
 def upload_plan(out: Path, manifest: dict) -> list[tuple[str, int]]:
     """(path in the repository, bytes) of every file to upload: data shards by config, then the
-    card and the manifest."""
+    card, the licence and the manifest."""
     shards = manifest_io.shard_paths(manifest)
-    tail = [name for name in (CARD, manifest_io.MANIFEST_NAME) if (out / name).is_file()]
+    tail = [name for name in TAIL if (out / name).is_file()]
     return [(path, (out / path).stat().st_size) for path in [*shards, *tail]]
 
 
@@ -53,12 +56,14 @@ def viewer_checks(out: Path, manifest: dict) -> list[Check]:
     scripts = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.py"))
     configs = _card_configs(out / CARD)
     missing = sorted(set(manifest["configs"]) - set(configs))
+    has_license = (out / LICENSE_NAME).is_file()
     return [
         Check("shard size", biggest <= MAX_SHARD_BYTES, f"largest shard {biggest:,} bytes (limit {MAX_SHARD_BYTES:,})"),
         Check("row groups", largest_group <= ROWS_PER_GROUP, f"largest row group {largest_group} rows (limit {ROWS_PER_GROUP})"),
         Check("no script", not scripts, "no .py file" if not scripts else f".py files: {', '.join(scripts)}"),
         Check("card configs", bool(configs) and not missing,
               f"README.md lists {len(configs)} config(s)" + (f"; missing {', '.join(missing)}" if missing else "")),
+        Check("licence file", has_license, f"{LICENSE_NAME} (the card's license_link) " + ("present" if has_license else "missing")),
         Check("complete build", "shard" not in manifest,
               "a merged / one-shot build" if "shard" not in manifest else "a --shard build: merge the shards first"),
     ]
@@ -107,8 +112,8 @@ def _upload(out: Path, repo_id: str, plan: list[tuple[str, int]], private: bool)
         api.create_commit(repo_id, repo_type="dataset", commit_message=f"misi-bench: data of {config}",
                           operations=[CommitOperationAdd(path_in_repo=p, path_or_fileobj=out / p) for p in paths])
     stale = [p for p in api.list_repo_files(repo_id, repo_type="dataset") if p.startswith("data/") and p not in planned]
-    api.create_commit(repo_id, repo_type="dataset", commit_message="misi-bench: dataset card and manifest",
-                      operations=[*(CommitOperationAdd(path_in_repo=p, path_or_fileobj=out / p) for p in (CARD, manifest_io.MANIFEST_NAME)),
+    api.create_commit(repo_id, repo_type="dataset", commit_message="misi-bench: dataset card, licence and manifest",
+                      operations=[*(CommitOperationAdd(path_in_repo=p, path_or_fileobj=out / p) for p in TAIL),
                                   *(CommitOperationDelete(path_in_repo=p) for p in stale)])
 
 

@@ -1,12 +1,20 @@
-"""MiSI-bench.py: the datasets builder class, imported (works on every datasets version)."""
+"""MiSI-bench.py: the datasets builder class, imported (works on every datasets version), and
+loaded as a script where `datasets` still loads scripts (< 4)."""
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
+import json
 import sys
 from pathlib import Path
 
+import datasets
+import pytest
 from PIL import Image
+
+from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.tasks import ALL_CONFIGS
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"
 
@@ -34,3 +42,53 @@ def test_builder_builds_one_config_from_the_sample(tmp_path):
     assert row["answer"].startswith("move z ") and isinstance(row["images"][3], Image.Image)
     assert row["images"][3].size == (96, 96)
     assert len(ds["test"]) == 2 * len({r for r in ds["test"]["pdb_id"]})
+
+
+SCRIPTS_LOAD = int(datasets.__version__.split(".")[0]) < 4
+# questions per complex (train, test) where the count does not depend on the complex's bonds
+PER_COMPLEX = {"translation": (4, 2), "rotation": (6, 3), "zooming": (4, 2), "translation_rotation": (6, 3),
+               "rotation_rotation": (6, 3), "docking": (6, 3), "pocket_ligand_interaction": (1, 1)}
+SIZE = 64
+
+
+def load_through_script(config: str, cache_dir: Path, **kwargs) -> datasets.DatasetDict:
+    """One config through MiSI-bench.py: ``load_dataset`` on the script where `datasets` < 4 allows
+    it, else the imported builder class."""
+    if SCRIPTS_LOAD:
+        trust = {"trust_remote_code": True} if "trust_remote_code" in inspect.signature(datasets.load_dataset).parameters else {}
+        return datasets.load_dataset(str(SCRIPT), config, cache_dir=str(cache_dir), **trust, **kwargs)
+    builder = _module().MisiBench(config_name=config, cache_dir=str(cache_dir), **kwargs)
+    builder.download_and_prepare()
+    return builder.as_dataset()
+
+
+@pytest.mark.parametrize("config", ALL_CONFIGS)
+def test_every_config_loads_with_data_dir_and_the_corpus_split_file(config, tmp_path):
+    corpus = sample_corpus_dir()
+    ids = json.loads((corpus / "splits.json").read_text())
+    ds = load_through_script(config, tmp_path / "cache", data_dir=str(corpus), image_size=SIZE)
+    assert set(ds) == {"train", "test", "tiny"}
+    for split in ("train", "test"):
+        found = set(ds[split]["pdb_id"])
+        if config in PER_COMPLEX:
+            assert found == set(ids[split]), split
+            assert len(ds[split]) == PER_COMPLEX[config][split == "test"] * len(ids[split])
+        else:  # residue-ligand / interaction-location: as many as the complex's bonds allow
+            assert found and found <= set(ids[split]), split
+    test_ids = set(ds["test"]["id"])
+    assert len(ds["tiny"]) == min(50, len(test_ids)) and set(ds["tiny"]["id"]) <= test_ids
+    row = ds["test"][0]
+    assert row["task"] == config and len(row["images"]) == len(row["params"]["scenes"])
+    sizes = [json.loads(scene)["size"] for scene in row["params"]["scenes"]]  # image_size, or a multiple
+    assert all(isinstance(image, Image.Image) and image.size == (size, size) and size % SIZE == 0
+               for image, size in zip(row["images"], sizes))
+
+
+def test_an_explicit_split_file_overrides_the_corpus_one(tmp_path):
+    ids = sorted(json.loads((sample_corpus_dir() / "splits.json").read_text())["train"])
+    split_file = tmp_path / "mine.json"
+    split_file.write_text(json.dumps({"train": ids[:3], "test": ids[3:5]}))
+    ds = load_through_script("translation", tmp_path / "cache", data_dir=str(sample_corpus_dir()),
+                             split_file=str(split_file), image_size=SIZE)
+    assert sorted(set(ds["train"]["pdb_id"])) == ids[:3] and len(ds["train"]) == 4 * 3
+    assert sorted(set(ds["test"]["pdb_id"])) == ids[3:5] and len(ds["test"]) == 2 * 2

@@ -186,7 +186,7 @@ def test_a_rebuild_killed_while_replacing_files_resumes_and_keeps_user_files(tmp
     old = json.loads((out / "manifest.json").read_text())
     old_shards = [s["path"] for per in old["configs"].values() for e in per.values() for s in e["shards"]]
     new_shards = [s["path"] for per in reference["configs"].values() for e in per.values() for s in e["shards"]]
-    (out / ".misi-bench-replacing.json").write_text(json.dumps(sorted({*old_shards, *new_shards, "README.md", "manifest.json"})))
+    (out / ".misi-bench-replacing.json").write_text(json.dumps(sorted({*old_shards, *new_shards, "README.md", "LICENSE", "manifest.json"})))
     (out / "manifest.json").unlink()
     (out / old_shards[0]).unlink()
     result = build_cli(out)
