@@ -13,6 +13,7 @@ from PIL import Image
 
 from conftest import read_rows, run_cli
 from misi_bench.builders.export import MARKER
+from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
 TASKS = ("translation", "residue_ligand_interaction")
 
@@ -50,7 +51,8 @@ def test_sharegpt_layout_records_tokens_images_and_answers(sample_build, train_r
             assert data == image["bytes"]  # written as built, not re-encoded
             with Image.open(io.BytesIO(data)) as decoded:
                 decoded.load()
-                assert decoded.size == (96, 96)
+                size = 96 * TASK_SPECS[row["task"]].image_scale  # the name tasks render at twice the build size
+                assert decoded.size == (size, size)
 
     # Each distinct render written once, named by its content hash.
     distinct = {hashlib.sha256(image["bytes"]).hexdigest() for row in train_rows for image in row["images"]}
