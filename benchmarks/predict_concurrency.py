@@ -34,14 +34,14 @@ TASKS = ("translation", "docking")
 
 
 def build(out: Path, image_size: int) -> None:
-    subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "build", "--sample", "--out", str(out),
+    subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "build", "--sample", "--out", str(out),
                     "--tasks", ",".join(TASKS), "--splits", "train,test", "--image-size", str(image_size), "--quiet"],
                    check=True, capture_output=True)
 
 
 def run_predict(dataset: Path, server: ChatServer, out: Path, concurrency: int) -> tuple[int, float]:
     """(rows answered, wall seconds as predict reports them)."""
-    result = subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "predict", "--dataset", str(dataset),
+    result = subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "predict", "--dataset", str(dataset),
                              "--split", "train", "--task", ",".join(TASKS), "--base-url", server.base_url,
                              "--model", server.model, "--out", str(out), "--concurrency", str(concurrency), "--quiet"],
                             capture_output=True, text=True, check=True)

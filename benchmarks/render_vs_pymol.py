@@ -30,7 +30,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from misi_bench.builders import pdbbind  # noqa: E402
+from misi_bench.builders.source import pdbbind  # noqa: E402
 from misi_bench.renderers import VIEWS, Scene, render_png  # noqa: E402
 from misi_bench.renderers import style  # noqa: E402
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from misi_bench.builders.pdbbind import find_entries, load_complexes, sample_corpus_dir
+from misi_bench.builders.source.pdbbind import find_entries, load_complexes, sample_corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -34,7 +34,7 @@ def sample_complexes(sample_dir):
 def cli_command() -> list[str]:
     """The installed ``misi-bench`` console script (or the module, when it is not on PATH)."""
     exe = shutil.which("misi-bench")
-    return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
+    return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.commands.main"]
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def by_id(sample_complexes):
 
 def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str = "MiSI-bench", **options):
     """A build of the sample corpus (its own split file) for the given tasks: (out, manifest)."""
-    from misi_bench.builders.build import BuildConfig, build
+    from misi_bench.builders.run.build import BuildConfig, build
 
     corpus = sample_corpus_dir()
     out = tmp_path_factory.mktemp("-".join(tasks)[:40]) / name

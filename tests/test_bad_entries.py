@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import run_cli
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.validate import validate_folder
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.output.validate import validate_folder
 
 BAD_COORDINATES = {"1a28": ("pocket", "nan"), "1hpv": ("pocket", "-inf"), "1of6": ("pocket", "1e30"), "1s3v": ("ligand", "1e30")}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from misi_bench.builders.baselines import mode
-from misi_bench.builders.evaluation import TASKS, evaluate, read_predictions, read_records
+from misi_bench.evaluation.baselines import mode
+from misi_bench.evaluation import TASKS, evaluate, read_predictions, read_records
 from conftest import run_cli
 from test_evaluate_cli import MULTIPLE_CHOICE, SAMPLE_TASKS, make_folder, make_rows
 

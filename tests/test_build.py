@@ -13,10 +13,10 @@ import datasets
 import pytest
 from PIL import Image
 
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.hbonds import find_hbonds
-from misi_bench.builders.pdbbind import sample_corpus_dir
-from misi_bench.builders.validate import validate_folder
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.source.hbonds import find_hbonds
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
+from misi_bench.builders.output.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
 from conftest import build_sample, read_rows, run_cli
@@ -210,7 +210,7 @@ def test_a_task_that_cannot_be_made_is_skipped_with_a_reason(tmp_path, sample_co
 
 
 def test_card_and_readme_state_the_same_choices(built):
-    from misi_bench.builders.card import choices_text
+    from misi_bench.builders.output.card import choices_text
 
     out, _ = built
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()

@@ -13,7 +13,7 @@ import datasets
 import pytest
 from PIL import Image
 
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks import ALL_CONFIGS
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"

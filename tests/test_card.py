@@ -13,7 +13,7 @@ import pytest
 import yaml
 from huggingface_hub import DatasetCard
 
-from misi_bench.builders.card import CITATION, STATIC_METADATA
+from misi_bench.builders.output.card import CITATION, STATIC_METADATA
 from misi_bench.builders.tasks import TASKS
 
 from conftest import build_sample, run_cli

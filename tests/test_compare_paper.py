@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from conftest import run_cli
-from misi_bench.builders.evaluation.paper import PAPER_ROWS
-from misi_bench.builders.evaluation.plot import DPI, FIGURE_INCHES
-from misi_bench.builders.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, COLUMNS, column_average
+from misi_bench.evaluation.paper import PAPER_ROWS
+from misi_bench.evaluation.plot import DPI, FIGURE_INCHES
+from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, COLUMNS, column_average
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ class Block:
         if name == "matplotlib" or name.startswith("matplotlib."):
             raise ImportError("No module named 'matplotlib'")
 sys.meta_path.insert(0, Block())
-from misi_bench.builders.cli import main
+from misi_bench.builders.commands.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

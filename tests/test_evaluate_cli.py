@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from misi_bench.builders.evaluation import TASKS, read_predictions, read_records
+from misi_bench.evaluation import TASKS, read_predictions, read_records
 
 from conftest import run_cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from misi_bench.builders.evaluation import exact, score
+from misi_bench.evaluation import exact, score
 
 
 def record(task: str, answer: str, options=()) -> dict:

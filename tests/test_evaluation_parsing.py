@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from misi_bench.builders.evaluation import (
+from misi_bench.evaluation import (
     NO,
     Bond,
     BondList,
@@ -192,7 +192,7 @@ def test_unknown_task():
 
 
 def test_pocket_ligand_truth_without_chain_id():
-    from misi_bench.builders.evaluation import BondList, parse_truth, score
+    from misi_bench.evaluation import BondList, parse_truth, score
 
     truth = parse_truth("pocket_ligand_interaction", "ARG 221 NH2, O22; ARG 221 N A, O23")
     assert isinstance(truth, BondList)

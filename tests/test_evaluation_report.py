@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from misi_bench.builders.evaluation import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
-from misi_bench.builders.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS
+from misi_bench.evaluation import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
+from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS
 
 # Spec §6 (paper Table 1, composite, MiSI-Bench tiny): avg, then the ten columns in COLUMNS order.
 PAPER_ROWS = {

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from conftest import read_rows, run_cli
-from misi_bench.builders.export import MARKER
+from misi_bench.evaluation.export import MARKER
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
 TASKS = ("translation", "residue_ligand_interaction")

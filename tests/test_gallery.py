@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from misi_bench.builders.gallery import add_gallery_arguments, run_gallery
+from misi_bench.audit.gallery import add_gallery_arguments, run_gallery
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
 from conftest import build_sample

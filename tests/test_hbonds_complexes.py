@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from test_hbonds_helpers import angle, embedded, ligand_of, place, shuffled
 
-from misi_bench.builders.hbonds import HBond, find_hbonds
-from misi_bench.builders.hbonds.acceptors import classify_acceptor
-from misi_bench.builders.hbonds.model import build_model
-from misi_bench.builders.hbonds.tolerances import RELAXED
-from misi_bench.builders.structure import Complex
+from misi_bench.builders.source.hbonds import HBond, find_hbonds
+from misi_bench.builders.source.hbonds.acceptors import classify_acceptor
+from misi_bench.builders.source.hbonds.model import build_model
+from misi_bench.builders.source.hbonds.tolerances import RELAXED
+from misi_bench.builders.source.structure import Complex
 
 # (chain, res, number, icode, res_atom, ligand_atom, donor, D···A Å, angle °)
 EXPECTED = {
@@ -139,7 +139,7 @@ def test_pair_passing_both_ways_is_reported_once_with_the_pocket_as_donor():
     from rdkit import Chem
     from rdkit.Chem import AllChem
 
-    from misi_bench.builders.pdb_reader import read_pocket
+    from misi_bench.builders.source.pdb_reader import read_pocket
 
     peptide = Chem.AddHs(Chem.MolFromSequence("S"), addResidueInfo=True)
     AllChem.EmbedMolecule(peptide, randomSeed=5)
@@ -163,7 +163,7 @@ def test_pair_passing_both_ways_is_reported_once_with_the_pocket_as_donor():
     assert angle(cb, og, o_lig) == pytest.approx(110.0, abs=0.1)
     lig = complex_.ligand
     assert angle(lig.coords[0], lig.coords[1], og) == pytest.approx(110.0, abs=0.1)
-    from misi_bench.builders.hbonds.search import _Annotator
+    from misi_bench.builders.source.hbonds.search import _Annotator
 
     model = build_model(complex_)
     annotator = _Annotator(model, RELAXED)
@@ -179,7 +179,7 @@ def test_first_phosphate_oxygen_by_name_gets_the_syn_anti_rule():
     bond order is the atoms' name order, so the choice does not depend on the file order."""
     mol = embedded("COP(=O)([O-])[O-]")
     names = {0: "C1", 1: "O1", 2: "P1", 3: "OZ", 4: "OB", 5: "OM"}
-    from misi_bench.builders.ligand_reader import ligand_from_mol
+    from misi_bench.builders.source.ligand_reader import ligand_from_mol
 
     full = [names.get(a.GetIdx(), f"H{a.GetIdx()}") for a in mol.GetAtoms()]
     ligand = ligand_from_mol(mol, full, "sdf")
@@ -203,7 +203,7 @@ def test_chain_break_with_a_numbering_gap_makes_a_pseudobond():
     (long) bond as ChimeraX makes, so the N stays Npl (criteria §2.4, our reading of §11.2)."""
     from test_hbonds_helpers import dipeptide_pocket
 
-    from misi_bench.builders.hbonds.donors import classify_donor
+    from misi_bench.builders.source.hbonds.donors import classify_donor
 
     for gap, expect_type, expect_broken in ((3, "N3+", True), (1, "Npl", False)):
         pocket = dipeptide_pocket(True)
@@ -231,7 +231,7 @@ def test_1a28_arg766_nh2_computed_h(sample_complexes):
     the anti-bisector of CZ and the first H. The best θ = ∠(NH2, H, O4) is 118.37°, below the
     Ng+ NH2 row's relaxed 140 - 20 = 120° (sp2O acceptor), so ChimeraX reports no bond (PLIP,
     with D-H···A >= 100°, does). With angle_slop 22 (θ >= 118) the pair passes."""
-    from misi_bench.builders.hbonds.geometry import hyd_positions
+    from misi_bench.builders.source.hbonds.geometry import hyd_positions
 
     c = _complex(sample_complexes, "1a28")
     poc, lig = c.pocket, c.ligand
@@ -281,7 +281,7 @@ def test_untemplated_pocket_residue_with_hydrogens_is_typed_geometrically(tmp_pa
     through geometric typing with its explicit H counted as substituents."""
     import shutil
 
-    from misi_bench.builders.pdbbind import find_entries, read_entry
+    from misi_bench.builders.source.pdbbind import find_entries, read_entry
 
     entry = next(e for e in sample_entries if read_entry(e).pocket.is_hydrogen.any()
                  and "TYR" in set(read_entry(e).pocket.res_names))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from test_hbonds_helpers import angle, dipeptide_pocket, embedded, ligand_of, place
 
-from misi_bench.builders.hbonds import HBond, Tolerances, find_hbonds
-from misi_bench.builders.structure import Complex
+from misi_bench.builders.source.hbonds import HBond, Tolerances, find_hbonds
+from misi_bench.builders.source.structure import Complex
 
 NMA = "CC(=O)NC"  # atom 1 = carbonyl C, atom 2 = O (ligand names C2, O3)
 

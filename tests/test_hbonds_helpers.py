@@ -10,9 +10,9 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import AllChem
 
-from misi_bench.builders.ligand_reader import ligand_from_mol
-from misi_bench.builders.pdb_reader import read_pocket
-from misi_bench.builders.structure import Complex, Ligand, Pocket, Residue
+from misi_bench.builders.source.ligand_reader import ligand_from_mol
+from misi_bench.builders.source.pdb_reader import read_pocket
+from misi_bench.builders.source.structure import Complex, Ligand, Pocket, Residue
 
 
 def embedded(smiles: str, seed: int = 7, hydrogens: bool = True) -> Chem.Mol:

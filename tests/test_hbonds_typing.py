@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from test_hbonds_helpers import angle, embedded, ligand_of
 
-from misi_bench.builders.hbonds.atom_types import type_graph
-from misi_bench.builders.hbonds.model import build_model, ligand_graph
+from misi_bench.builders.source.hbonds.atom_types import type_graph
+from misi_bench.builders.source.hbonds.model import build_model, ligand_graph
 
 # hbond-criteria.md §2.2, written out per residue (backbone N handled separately)
 _BACKBONE = {"CA": "C3", "C": "C2", "O": "O2"}
@@ -39,8 +39,8 @@ EXPECTED = {
 
 def _whole_proteins(sample_complexes, sample_dir):
     """Sample pockets, plus the whole proteins shipped next to some of them (CYS is in no pocket)."""
-    from misi_bench.builders.pocket_cut import cut_pocket
-    from misi_bench.builders.structure import Complex
+    from misi_bench.builders.source.pocket_cut import cut_pocket
+    from misi_bench.builders.source.structure import Complex
 
     yield from sample_complexes
     for complex_ in sample_complexes:
@@ -87,7 +87,7 @@ def test_every_atom_of_the_20_standard_residues(sample_complexes, sample_dir):
 
 
 def test_acid_and_histidine_template_variants():
-    from misi_bench.builders.hbonds.residue_templates import template_type
+    from misi_bench.builders.source.hbonds.residue_templates import template_type
 
     assert [template_type("ASP", n, False, {"HD2"}) for n in ("CG", "OD1", "OD2")] == ["C2", "O2", "O3"]
     assert [template_type("ASP", n, False, {"HD1"}) for n in ("CG", "OD1", "OD2")] == ["C2", "O3", "O2"]

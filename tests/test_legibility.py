@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from misi_bench.builders.audit import legibility, ocr
-from misi_bench.builders.audit.data import Build, Complexes, default_thresholds
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.audit import legibility, ocr
+from misi_bench.audit.data import Build, Complexes, default_thresholds
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, label_boxes, style
 from misi_bench.renderers.content import LIGAND_ATOM, RESIDUE, RESIDUE_ATOM, Label

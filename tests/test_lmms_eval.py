@@ -10,8 +10,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from misi_bench.builders.evaluation import TASKS, evaluate, read_records
-from misi_bench.builders.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
+from misi_bench.evaluation import TASKS, evaluate, read_records
+from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 from test_evaluate_cli import SAMPLE_TASKS, make_rows
 

@@ -6,11 +6,11 @@ import argparse
 
 import pytest
 
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.merge import MergeError, merge
-from misi_bench.builders.pdbbind import sample_corpus_dir
-from misi_bench.builders.sharding import parse_shard, shard_ids
-from misi_bench.builders.validate import validate_folder
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.run.merge import MergeError, merge
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
+from misi_bench.builders.run.sharding import parse_shard, shard_ids
+from misi_bench.builders.output.validate import validate_folder
 
 from test_scale import shard_hashes
 

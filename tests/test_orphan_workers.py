@@ -36,7 +36,7 @@ def session_processes(session: int) -> list[int]:
 
 def test_pool_workers_exit_when_the_build_is_killed(tmp_path):
     exe = shutil.which("misi-bench")
-    command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
+    command = [exe] if exe else [sys.executable, "-m", "misi_bench.builders.commands.main"]
     build = subprocess.Popen([*command, "build", "--sample", "--workers", "2", "--image-size", "256", "--quiet",
                               "--out", str(tmp_path / "out")], start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_sample, run_cli
-from misi_bench.builders.validate import validate_folder
+from misi_bench.builders.output.validate import validate_folder
 
 SMALL = ("--sample", "--tasks", "translation", "--image-size", "64", "--quiet")
 
@@ -179,7 +179,7 @@ def test_read_only_out_is_one_line(mount_point):
 
 def test_a_rebuild_killed_while_replacing_files_resumes_and_keeps_user_files(tmp_path, reference):
     """The state a kill leaves halfway through replacing an earlier build: the journal lists the
-    old and new files, the old manifest is gone, some old shards are gone (output_folder.py)."""
+    old and new files, the old manifest is gone, some old shards are gone (folder_rules.py)."""
     out = tmp_path / "out"
     assert run_cli("build", "--sample", "--tasks", "rotation", "--image-size", "64", "--quiet", "--out", str(out)).returncode == 0
     (out / "NOTES.md").write_text("mine\n")

@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.builders.features import task_features
-from misi_bench.builders.parquet_layout import IMAGE_BYTES, image_bytes, writer_options
-from misi_bench.builders.writer import ROWS_PER_GROUP, SplitWriter
+from misi_bench.builders.output.features import task_features
+from misi_bench.builders.output.parquet_layout import IMAGE_BYTES, image_bytes, writer_options
+from misi_bench.builders.output.writer import ROWS_PER_GROUP, SplitWriter
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +105,12 @@ def test_row_groups_follow_byte_limit_and_match_across_entry_points(translation_
 
 def test_build_workers_do_not_import_datasets(sample_entries):
     """Pool workers unpickle a Job and import the worker module; `datasets` would cost each ~110 MB."""
-    from misi_bench.builders.generate import Job
+    from misi_bench.builders.run.generate import Job
 
     job = Job("key", 0, 96, ("translation",), {"translation": task_features("translation").arrow_schema},
               {e.pdb_id: e for e in sample_entries}, {}, {})
     script = ("import pickle, sys; job = pickle.loads(sys.stdin.buffer.read()); "
-              "import misi_bench.builders.generate, misi_bench.builders.tasks; "
+              "import misi_bench.builders.run.generate, misi_bench.builders.tasks; "
               "print(sorted(m for m in ('datasets', 'pandas', 'huggingface_hub') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(job), capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from misi_bench.builders.evaluation.parsing import TASKS, parse_prediction
+from misi_bench.evaluation.parsing import TASKS, parse_prediction
 
 SIZE = 1_000_000
 OPTIONS = ("move x 1, move y 2", "move x -1, move y 2", "move x 1, move y -3", "move x -1, move y -3")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from misi_bench.builders.pocket_cut import complex_from_protein
+from misi_bench.builders.source.pocket_cut import complex_from_protein
 
 from conftest import FIXTURES
 

@@ -18,9 +18,9 @@ import pytest
 
 from chat_server import ChatServer, row_key
 from conftest import cli_command, read_rows, run_cli
-from misi_bench.builders.evaluation import read_predictions
-from misi_bench.builders.evaluation.runs import RunError
-from misi_bench.builders.predictions_log import PredictionsLog
+from misi_bench.evaluation import read_predictions
+from misi_bench.evaluation.runs import RunError
+from misi_bench.evaluation.predictions_log import PredictionsLog
 
 TASKS = ("translation", "residue_ligand_interaction")
 

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.pdbbind import sample_corpus_dir
-from misi_bench.builders.push import add_push_arguments, run_push
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
+from misi_bench.builders.output.push import add_push_arguments, run_push
 
 from conftest import build_sample
 

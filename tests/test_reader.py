@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from rdkit import Chem
 
-from misi_bench.builders.pdbbind import SkippedEntry, find_entries, iter_complexes, load_complexes, read_entry
+from misi_bench.builders.source.pdbbind import SkippedEntry, find_entries, iter_complexes, load_complexes, read_entry
 
 SOLVENT = {"HOH", "WAT", "DOD"}
 
@@ -194,7 +194,7 @@ def _hydrogens_named_h(lines):
 
 
 def _bond_set(complex_):
-    from misi_bench.builders.hbonds import find_hbonds
+    from misi_bench.builders.source.hbonds import find_hbonds
 
     return sorted((b.chain, b.res_name, b.res_number, b.icode, b.res_atom, b.ligand_atom, b.donor,
                    round(b.distance, 6), round(b.angle, 4)) for b in find_hbonds(complex_))
@@ -219,7 +219,7 @@ def test_same_named_atoms_with_blank_altloc_are_both_kept(tmp_path, sample_entri
 
 
 def test_hydrogens_all_named_h_are_kept_counted_and_bond_as_before(tmp_path, sample_entries):
-    from misi_bench.builders.inspect_corpus import summarize
+    from misi_bench.builders.source.inspect_corpus import summarize
 
     entry = _protonated_entry(sample_entries, "1us0")  # the old reader lost a bond here
     original = read_entry(entry)
@@ -288,7 +288,7 @@ def test_rigidly_moved_copy_has_the_same_hbonds(sample_complexes):
 # ------------------------------------------------------------------ ligand names (issue 14)
 
 def test_unique_names_keeps_unique_ones_and_never_collides():
-    from misi_bench.builders.ligand_reader import unique_names
+    from misi_bench.builders.source.ligand_reader import unique_names
 
     names = ["C1", "O1", "H", "H", "", "H3", "C1", "H4_2"]
     elements = ["C", "O", "H", "H", "N", "H", "C", "H"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from rdkit import Chem
 
-from misi_bench.builders.structure import Complex, Ligand, Pocket, Residue
+from misi_bench.builders.source.structure import Complex, Ligand, Pocket, Residue
 
 TAN15 = math.tan(math.radians(15))
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "build" / "test-output" / "renderer"
@@ -71,7 +71,7 @@ def pixel(camera_point, width: int = 512) -> tuple[float, float]:
 def sample_complexes() -> list[Complex]:
     """The bundled sample corpus when it exists, else PoseBusters' four public complexes."""
     try:
-        from misi_bench.builders import pdbbind
+        from misi_bench.builders.source import pdbbind
 
         corpus = pdbbind.sample_corpus_dir()
         if corpus.is_dir() and any(corpus.iterdir()):
@@ -82,7 +82,7 @@ def sample_complexes() -> list[Complex]:
         pass
     import posebusters
 
-    from misi_bench.builders.pocket_cut import complex_from_protein
+    from misi_bench.builders.source.pocket_cut import complex_from_protein
 
     root = Path(posebusters.__file__).parent / "datasets" / "pdb"
     return [

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from misi_bench.builders.build import BuildConfig, build, work_folder
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.run.build import BuildConfig, build, work_folder
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
 TASKS = ("translation", "rotation_rotation", "docking")  # slow enough to be killed half-way
 SIZE = 96
@@ -21,7 +21,7 @@ N_COMPLEXES = 9
 SCRIPT = """
 import json, sys
 from pathlib import Path
-from misi_bench.builders.build import BuildConfig, build
+from misi_bench.builders.run.build import BuildConfig, build
 if __name__ == "__main__":
     options = json.loads(sys.argv[1])
     build(BuildConfig(source=Path(options.pop("source")), out=Path(options.pop("out")), tasks=tuple(options.pop("tasks")),

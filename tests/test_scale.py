@@ -6,8 +6,8 @@ import json
 import random
 import shutil
 
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
 # a unit task and a task that pairs complexes (its partner comes from the split's sorted id list)
 TASKS = ("translation", "translation_rotation")
@@ -57,7 +57,7 @@ def test_workers_1_vs_2_and_shuffled_input_order_identical_shard_hashes(tmp_path
 
 
 def test_executor_arguments_are_checked_before_any_work(tmp_path):
-    from misi_bench.builders.build import BuildError
+    from misi_bench.builders.run.build import BuildError
     import pytest
 
     corpus = sample_corpus_dir()

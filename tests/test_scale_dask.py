@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
 from test_scale import shard_hashes
 

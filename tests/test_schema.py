@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from misi_bench import schema
-from misi_bench.builders.features import task_features
-from misi_bench.builders.records import RecordError, validate
+from misi_bench.builders.output.features import task_features
+from misi_bench.builders.output.row_assembly import RecordError, validate
 from misi_bench.builders.tasks import TASKS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -74,5 +74,5 @@ def test_every_schema_column_is_documented_and_has_a_feature():
 
 def test_images_in_json_form_are_digests():
     row = _row()
-    from misi_bench.builders.records import json_form
+    from misi_bench.builders.output.row_assembly import json_form
     assert json_form(row)["images"][0] == hashlib.sha256(PNG).hexdigest()

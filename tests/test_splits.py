@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from misi_bench.builders.splits import TEST_FRACTION, SplitFileError, assign_splits, hashed_split
+from misi_bench.builders.source.splits import TEST_FRACTION, SplitFileError, assign_splits, hashed_split
 
 
 def _ids(n):

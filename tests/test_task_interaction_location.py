@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from misi_bench.builders.hbonds import find_hbonds
+from misi_bench.builders.source.hbonds import find_hbonds
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, camera_coords, render_png
 

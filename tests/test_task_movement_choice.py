@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from misi_bench.builders.build import BuildConfig, build
+from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.tasks import movement_choice
 from misi_bench.builders.tasks.base import ComplexContext, ImageSpec
 from misi_bench.renderers import Scene, render_png

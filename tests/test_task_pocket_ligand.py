@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from misi_bench import schema
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.evaluation.parsing import Bond, parse_truth
-from misi_bench.builders.hbonds import HBond, find_hbonds
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.evaluation.parsing import Bond, parse_truth
+from misi_bench.builders.source.hbonds import HBond, find_hbonds
 from misi_bench.builders.tasks.pocket_ligand_interaction import bond_text
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, render_png

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from conftest import build_sample, run_cli
-from misi_bench.builders.writer import file_sha256
+from misi_bench.builders.output.writer import file_sha256
 
 SHARD = "data/translation/train-00000-of-00001.parquet"
 

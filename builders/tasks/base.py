@@ -17,7 +17,7 @@ import numpy as np
 
 from misi_bench.renderers import Scene, render_png
 
-from ..structure import Complex
+from ..source.structure import Complex
 
 
 
@@ -80,7 +80,7 @@ class ComplexContext:
 
     @cached_property
     def hbonds(self) -> list:
-        from ..hbonds import find_hbonds
+        from ..source.hbonds import find_hbonds
 
         return find_hbonds(self.complex)
 

@@ -34,7 +34,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .. import scenes
+from . import image_specs
 from .base import ComplexContext, ImageSpec
 from .choice import LETTERS, pixel_difference, place_correct
 
@@ -53,7 +53,7 @@ class Step:
     amount: int
 
     def __str__(self) -> str:
-        return scenes.command(self.kind, self.axis, self.amount)
+        return image_specs.command(self.kind, self.axis, self.amount)
 
     def with_magnitude(self, magnitude: int) -> Step:
         return replace(self, amount=magnitude if self.amount > 0 else -magnitude)

@@ -10,7 +10,7 @@ pocket's chains.
 
 from __future__ import annotations
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import NAME_IMAGE_SCALE, QuestionSpec, Task, per_split
 
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
@@ -42,7 +42,7 @@ def chains_sentence(ctx) -> str:
 def make(ctx, slot, rng):
     bonds = ctx.hbonds
     return QuestionSpec(
-        images=scenes.complex_views(VIEWS),
+        images=image_specs.complex_views(VIEWS),
         question=prompts.question_text(
             [f"the complex in the {view} view" for view in VIEWS],
             "Task: list every hydrogen bond between a pocket residue and the ligand (ChimeraX "

@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from .export import FORMATS, export
-from .evaluation.runs import SPLITS, RunError, add_dataset_arguments, fail, read_manifest, select_tasks
+from misi_bench.evaluation.export import FORMATS, export
+from misi_bench.evaluation.runs import SPLITS, RunError, add_dataset_arguments, fail, read_manifest, select_tasks
 
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "no-key"  # sent when no key is set: local servers ignore the header, the SDK needs one
@@ -99,7 +99,7 @@ def format_summary(summary, out: Path) -> str:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    from .predict import RunSummary, ServerConfig, ServerRefused, predict
+    from misi_bench.evaluation.predict import RunSummary, ServerConfig, ServerRefused, predict
 
     summary = RunSummary()
     try:

@@ -11,9 +11,9 @@ import os
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .licence import LICENSE_NAME
-from .output_folder import Owner
+from .folder_rules import Owner
 
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
@@ -66,7 +66,7 @@ def _build_files(manifest: dict) -> list[str]:
     return shard_paths(manifest) + ([] if "shard" in manifest else [CARD_NAME, LICENSE_NAME])
 
 
-# What build and merge own in their output folder (output_folder.py): the listed shards, the
+# What build and merge own in their output folder (folder_rules.py): the listed shards, the
 # card of a full build and the manifest; nothing else may sit in data/ or under those names.
 BUILD_OUTPUT = Owner("build", MANIFEST_NAME, "manifest", _build_files, ("data", CARD_NAME, LICENSE_NAME, MANIFEST_NAME))
 

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from ..tasks import docking, residue_ligand_interaction, rotation, translation, zooming
-from ..tasks.choice import LETTERS
-from ..tasks.movement_choice import ROTATION, TRANSLATION
+from misi_bench.builders.tasks import docking, residue_ligand_interaction, rotation, translation, zooming
+from misi_bench.builders.tasks.choice import LETTERS
+from misi_bench.builders.tasks.movement_choice import ROTATION, TRANSLATION
 from .data import Build
 from .stats import chisquare, uniform
 

@@ -17,15 +17,15 @@ from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 
-from . import card, manifest
+from ..output import card, manifest
 from .build import TINY_PER_TASK, BuildError, BuildStats, claim_output
-from .output_folder import OutputFolderError, install
-from .features import task_features
+from ..output.folder_rules import OutputFolderError, install
+from ..output.features import task_features
 from .generate import TaskSkip
-from .pdbbind import SkippedEntry
-from .tiny import write_tiny
-from .verify import verify_folder
-from .writer import SplitWriter
+from ..source.pdbbind import SkippedEntry
+from ..output.tiny import write_tiny
+from ..output.verify import verify_folder
+from ..output.writer import SplitWriter
 
 _SAME = ("dataset", "builder", "software", "parameters", "inputs")
 

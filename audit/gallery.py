@@ -8,7 +8,7 @@ site works offline from ``file://``: no network, no JavaScript, one inline style
 
 The build folder is input we do not trust: every value that reaches HTML is escaped, and file
 names are safe slugs of config names and row ids, never the raw text. ``SITE/gallery.json`` lists
-the files written; a later run replaces only those (output_folder.py) and refuses a non-empty
+the files written; a later run replaces only those (folder_rules.py) and refuses a non-empty
 folder that is not a gallery.
 """
 
@@ -24,9 +24,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .evaluation.parsing import TASKS
-from .evaluation.runs import RunError, read_manifest, shard_error
-from .output_folder import Owner, OutputFolderError, install, owned_files, resolve_target
+from misi_bench.evaluation.parsing import TASKS
+from misi_bench.evaluation.runs import RunError, read_manifest, shard_error
+from misi_bench.builders.output.folder_rules import Owner, OutputFolderError, install, owned_files, resolve_target
 
 MARKER = "gallery.json"
 GALLERY_OUTPUT = Owner("gallery", MARKER, "gallery", lambda marker: marker["files"], ("images", "index.html", MARKER))

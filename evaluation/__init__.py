@@ -2,7 +2,7 @@
 
 Harness use (e.g. an lmms-eval ``process_results`` hook)::
 
-    from misi_bench.builders.evaluation import score, exact
+    from misi_bench.evaluation import score, exact
     value = score(doc["task"], reply, doc)  # 0..1
 
 Whole run::

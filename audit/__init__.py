@@ -11,7 +11,6 @@ Documentation: docs/audit.md.
 
 from __future__ import annotations
 
-from .command import add_audit_arguments, run_audit
 from .report import audit, to_markdown, write
 
-__all__ = ["add_audit_arguments", "audit", "run_audit", "to_markdown", "write"]
+__all__ = ["audit", "to_markdown", "write"]

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import records
+from ..output import row_assembly
 from .checkpoint import ComplexRecord, parquet_bytes, save_record
-from .parquet_layout import image_bytes
-from .pdbbind import SkippedEntry, read_entry
-from .rng import COMPLEX_LEVEL, question_rng
-from .tasks import TASKS
-from .tasks.base import ComplexContext, PartnerError
+from ..output.parquet_layout import image_bytes
+from ..source.pdbbind import SkippedEntry, read_entry
+from ..rng import COMPLEX_LEVEL, question_rng
+from ..tasks import TASKS
+from ..tasks.base import ComplexContext, PartnerError
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ def task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
     complex_rng = question_rng(seed, task.name, split, ctx.pdb_id, COMPLEX_LEVEL)
     for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
         spec = task.make(ctx, slot, question_rng(seed, task.name, split, ctx.pdb_id, index))
-        row = records.assemble(task, ctx, split, index, spec)
-        records.validate(row)
+        row = row_assembly.assemble(task, ctx, split, index, spec)
+        row_assembly.validate(row)
         rows.append(row)
     return rows
 

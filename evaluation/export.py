@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from .chat import png_bytes, user_content
-from .evaluation.runs import RunError, iter_rows, read_manifest
+from .runs import RunError, iter_rows, read_manifest
 
 FORMATS = ("sharegpt", "openai")
 MARKER = ".misi-bench-export.json"

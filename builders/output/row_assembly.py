@@ -7,7 +7,7 @@ import hashlib
 
 from misi_bench import schema
 
-from .tasks.base import ComplexContext, QuestionSpec, Task
+from ..tasks.base import ComplexContext, QuestionSpec, Task
 
 
 class RecordError(ValueError):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from .evaluation.metrics import DEFAULT_CONFIG as METRICS
+from misi_bench.evaluation.metrics import DEFAULT_CONFIG as METRICS
 from .features import task_features
-from .tasks.base import NAME_IMAGE_SCALE
+from ..tasks.base import NAME_IMAGE_SCALE
 from .licence import LICENSE_NAME, PDBBIND_URL, write_license
-from .tasks import TASKS
+from ..tasks import TASKS
 
 PAPER_URL = "https://arxiv.org/abs/2512.10867"
 PAPER_RELEASE = "zongzhao/MiSI-bench"  # the authors' own upload: archives, not this layout
@@ -49,7 +49,7 @@ STATIC_METADATA = {  # the Hub's search metadata that holds for every build (the
 
 def choices_text() -> str:
     """The build's documented choices (``builders/choices.md``), shared with the repository README."""
-    return resources.files(__package__).joinpath("choices.md").read_text(encoding="utf-8").strip()
+    return resources.files("misi_bench.builders").joinpath("choices.md").read_text(encoding="utf-8").strip()
 
 
 def card_data(manifest: dict) -> DatasetCardData:

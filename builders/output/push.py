@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import manifest as manifest_io
-from .build import BuildError
+from ..run.build import BuildError
 from .licence import LICENSE_NAME
 from .validate import validate_folder
 from .writer import ROWS_PER_GROUP

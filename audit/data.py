@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image
 
-from ..evaluation.runs import read_manifest, shard_error
+from misi_bench.evaluation.runs import read_manifest, shard_error
 
 AUDITED_SPLITS = ("train", "test")  # tiny is a subset of test
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
@@ -61,7 +61,7 @@ class Build:
 
     @property
     def tasks(self) -> list[str]:
-        from ..evaluation.parsing import TASKS
+        from misi_bench.evaluation.parsing import TASKS
 
         present = set(self.manifest["configs"])
         return [t for t in TASKS if t in present] + sorted(present - set(TASKS))
@@ -96,7 +96,7 @@ class Complexes:
     """Complexes of a source corpus by PDB id, read on demand and kept in a small LRU cache."""
 
     def __init__(self, source: Path, cache: int = 16):
-        from ..pdbbind import find_entries
+        from misi_bench.builders.source.pdbbind import find_entries
 
         self.source = Path(source)
         self.entries = {entry.pdb_id: entry for entry in find_entries(self.source)}
@@ -104,7 +104,7 @@ class Complexes:
         self.size = cache
 
     def get(self, pdb_id: str):
-        from ..pdbbind import SkippedEntry, read_entry
+        from misi_bench.builders.source.pdbbind import SkippedEntry, read_entry
 
         if pdb_id in self.cache:
             self.cache.move_to_end(pdb_id)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..evaluation.runs import RunError
+from misi_bench.evaluation.runs import RunError
 
 EXIT_USAGE = 2
 
@@ -24,8 +24,8 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from ..pdbbind import sample_corpus_dir
-    from .report import audit, write
+    from ..source.pdbbind import sample_corpus_dir
+    from misi_bench.audit.report import audit, write
 
     if args.max_rows is not None and args.max_rows < 1:
         print(f"misi-bench: error: --max-rows must be at least 1, got {args.max_rows}", file=sys.stderr)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from misi_bench.renderers import Operation, Scene
 
-from .structure import Residue
-from .tasks.base import ImageSpec
+from ..source.structure import Residue
+from .base import ImageSpec
 
 
 def command(kind: str, axis: str, amount: int) -> str:

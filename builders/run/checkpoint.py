@@ -26,9 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__
-from .manifest import SOFTWARE
-from .parquet_layout import writer_options
+from .. import __version__
+from ..output.manifest import SOFTWARE
+from ..output.parquet_layout import writer_options
 
 META = "meta.json"
 _CODE_SUFFIXES = {".py", ".json", ".ttf", ".otf", ".yaml", ".yml"}

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from .evaluation.runs import RunError, is_failure, prediction_lines
+from .runs import RunError, is_failure, prediction_lines
 
 
 class PredictionsLog:

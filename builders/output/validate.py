@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from . import manifest as manifest_io
-from .records import schema_errors
+from .row_assembly import schema_errors
 from .writer import file_sha256
 
 MAX_REPORTED = 20

@@ -1,6 +1,6 @@
 """Shortcut baselines: how far does a strategy that ignores the intended reasoning get?
 
-Every baseline writes answers that ``misi_bench.builders.evaluation.evaluate`` scores exactly as
+Every baseline writes answers that ``misi_bench.evaluation.evaluate`` scores exactly as
 it scores a model (composite score and exact match, 0-100), on one split (default test), next
 to chance (the ``random`` baseline of ``misi-bench baseline``, mean over ``CHANCE_SEEDS``).
 
@@ -30,8 +30,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..baselines import majority_answers, random_answer
-from ..evaluation import evaluate
+from misi_bench.evaluation.baselines import majority_answers, random_answer
+from misi_bench.evaluation import evaluate
 from .data import Build, Complexes, decode
 from .options import MOVE, option_images
 

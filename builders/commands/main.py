@@ -12,19 +12,19 @@ import re
 import sys
 from pathlib import Path
 
-from . import inspect_corpus
+from ..source import inspect_corpus
 from .audit import add_audit_arguments, run_audit
-from .gallery import add_gallery_arguments, run_gallery
-from .baselines import add_baseline_arguments, run_baseline
-from .evaluation.runs import add_evaluate_arguments, run_evaluate
-from .merge import add_merge_arguments, run_merge
-from .model_cli import add_export_arguments, add_predict_arguments, run_export, run_predict
-from .push import add_push_arguments, run_push
-from .sharding import parse_shard
-from .build import BuildError
-from .manifest import ManifestError
-from .pdbbind import SourceError, sample_corpus_dir
-from .splits import SplitFileError
+from misi_bench.audit.gallery import add_gallery_arguments, run_gallery
+from misi_bench.evaluation.baselines import add_baseline_arguments, run_baseline
+from misi_bench.evaluation.runs import add_evaluate_arguments, run_evaluate
+from ..run.merge import add_merge_arguments, run_merge
+from .model import add_export_arguments, add_predict_arguments, run_export, run_predict
+from ..output.push import add_push_arguments, run_push
+from ..run.sharding import parse_shard
+from ..run.build import BuildError
+from ..output.manifest import ManifestError
+from ..source.pdbbind import SourceError, sample_corpus_dir
+from ..source.splits import SplitFileError
 
 EXIT_USAGE = 2
 
@@ -63,13 +63,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _task_list(text: str) -> tuple[str, ...]:
-    from .tasks import TASKS
+    from ..tasks import TASKS
 
     return tuple(TASKS) if text == "all" else tuple(t.strip() for t in text.split(",") if t.strip())
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildConfig, build
+    from ..run.build import BuildConfig, build
 
     config = BuildConfig(
         source=source_dir(args),
@@ -97,7 +97,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_folder
+    from ..output.validate import validate_folder
 
     if not Path(args.out).is_dir():
         raise CLIError(f"build folder does not exist: {args.out}")
@@ -127,7 +127,7 @@ def _residue_key(text: str, complex_) -> tuple[str, int, str]:
 def cmd_render(args: argparse.Namespace) -> int:
     from misi_bench.renderers import Operations, OperationSyntaxError, Scene, SceneError, render_png
 
-    from .pdbbind import SkippedEntry, iter_complexes
+    from ..source.pdbbind import SkippedEntry, iter_complexes
 
     pdb_id = args.pdb_id.lower()
     found = list(iter_complexes(source_dir(args), {pdb_id}))
@@ -153,8 +153,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .manifest import read_checked
-    from .verify import verify_folder
+    from ..output.manifest import read_checked
+    from ..output.verify import verify_folder
 
     manifest = read_checked(args.manifest)
     if not Path(args.out).is_dir():

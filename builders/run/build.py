@@ -26,18 +26,18 @@ from types import SimpleNamespace
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from . import card, manifest
-from .output_folder import OutputFolderError, install, owned_files, resolve_target
+from ..output import card, manifest
+from ..output.folder_rules import OutputFolderError, install, owned_files, resolve_target
 from .checkpoint import CheckpointStore, build_key
 from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
-from .features import task_features
+from ..output.features import task_features
 from .generate import Job, TaskSkip, complex_result, init_worker
-from .pdbbind import SkippedEntry
+from ..source.pdbbind import SkippedEntry
 from .sharding import shard_ids
-from .splits import SPLITS, assign_splits
-from .tasks import TASKS
-from .tiny import write_tiny
-from .writer import SplitWriter
+from ..source.splits import SPLITS, assign_splits
+from ..tasks import TASKS
+from ..output.tiny import write_tiny
+from ..output.writer import SplitWriter
 
 TINY_PER_TASK = 50
 DEFAULT_IMAGE_SIZE = 512
@@ -103,7 +103,7 @@ def _check_config(config: BuildConfig) -> None:
 
 
 def claim_output(out: Path, source: Path | None = None) -> Path:
-    """The real output folder, after checking that the build may write there (output_folder.py:
+    """The real output folder, after checking that the build may write there (folder_rules.py:
     only a missing, empty or earlier-build folder) and that it does not overlap the source."""
     try:
         target = resolve_target(out)
@@ -198,7 +198,7 @@ def _locked(work: Path, out: Path):
 
 
 def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: SimpleNamespace) -> dict:
-    from .pdbbind import scan_source
+    from ..source.pdbbind import scan_source
 
     found, misnamed = scan_source(config.source)
     entries = {e.pdb_id: e for e in found}

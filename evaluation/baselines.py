@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .evaluation.runs import (
+from .runs import (
     RunError, add_dataset_arguments, fail, read_manifest, read_records, select_tasks, write_predictions,
 )
 

@@ -32,7 +32,7 @@ import openai
 from tqdm import tqdm
 
 from .chat import chat_messages
-from .evaluation.runs import iter_rows, read_manifest
+from .runs import iter_rows, read_manifest
 from .predictions_log import PredictionsLog
 
 CONFIGURATION_STATUSES = (401, 403, 404)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .features import task_features
-from .rng import question_rng
+from ..rng import question_rng
 from .writer import ShardInfo, SplitWriter
 
 
