@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.audit import add_audit_arguments, audit, run_audit, to_markdown
+from misi_bench.audit import audit, to_markdown
+from misi_bench.builders.commands.audit import add_audit_arguments, run_audit
 from misi_bench.audit.stats import chi2_sf, chisquare, gamma_q
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
