@@ -14,19 +14,17 @@ folder that is not a gallery.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import json
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 from misi_bench.evaluation.parsing import TASKS
 from misi_bench.evaluation.runs import RunError, read_manifest, shard_error
-from misi_bench.builders.output.folder_rules import Owner, OutputFolderError, install, owned_files, resolve_target
+from misi_bench.builders.output.folder_rules import Owner, install, owned_files, resolve_target
 
 MARKER = "gallery.json"
 GALLERY_OUTPUT = Owner("gallery", MARKER, "gallery", lambda marker: marker["files"], ("images", "index.html", MARKER))
@@ -195,23 +193,3 @@ def _write_pages(out: Path, manifest: dict, site: Path, per_task: int, open_text
             "<table><tr><th>task</th><th>family</th><th>questions</th></tr>\n" + "\n".join(index_rows) + "\n</table>")
     (site / "index.html").write_text(_page("MiSI-Bench gallery", body), encoding="utf-8")
     return ["index.html", *pages]
-
-
-def add_gallery_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dataset", type=Path, metavar="OUT", help="a built folder (manifest.json + data/)")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the static site (index.html + one page per task)")
-    parser.add_argument("--per-task", type=int, default=3, help="questions shown per task (default 3)")
-    parser.add_argument("--open", action="store_true", help="show question text and params unfolded")
-
-
-def run_gallery(args: argparse.Namespace) -> int:
-    if args.per_task < 1:
-        print("misi-bench: error: --per-task must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        pages = write_site(args.dataset, args.out, args.per_task, args.open)
-    except (RunError, OutputFolderError) as error:
-        print(f"misi-bench: error: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
-    return 0

@@ -37,7 +37,6 @@ from .options import MOVE, option_images
 
 CHANCE_SEEDS = (0, 1, 2, 3, 4)
 LETTERS = ("A", "B", "C", "D")
-TAN_HALF_FOV = float(np.tan(np.radians(15.0)))
 POLAR = ("N", "O")
 
 
@@ -64,10 +63,9 @@ def translation_guess(shift: tuple[float, float], px_per_angstrom: float) -> str
 
 
 def px_per_angstrom(complex_, size: int) -> float:
-    from misi_bench.renderers import Scene, camera_for
+    from misi_bench.renderers import Scene, camera_for, focal_length
 
-    distance = camera_for(complex_, Scene(show="complex", size=size)).distance
-    return (size / 2) / (distance * TAN_HALF_FOV)
+    return focal_length(size) / camera_for(complex_, Scene(show="complex", size=size)).distance
 
 
 def _records(build: Build, task: str, split: str, limit: int, images: bool) -> Iterator[dict]:

@@ -1,4 +1,4 @@
-"""Score model replies to MiSI-Bench questions (spec §3 grammar, §5 metrics, §6 table).
+"""Score model replies to MiSI-Bench questions (answer grammar and scores: docs/conventions.md; table: the paper's Table 1).
 
 Harness use (e.g. an lmms-eval ``process_results`` hook)::
 
@@ -30,15 +30,13 @@ from .parsing import (
     parse_truth,
 )
 from .report import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
-from .runs import (
-    RunError, add_evaluate_arguments, read_predictions, read_records, run_evaluate, write_predictions,
-)
+from .runs import RunError, read_predictions, read_records, write_predictions
 
 __all__ = [
     "COLUMNS", "DEFAULT_CONFIG", "NO", "TASKS",
     "Bond", "BondList", "Choice", "Command", "Docking", "Judgement", "MetricConfig",
     "ParseError", "RunError", "UnknownIdsError", "UnknownTaskError",
-    "add_evaluate_arguments", "column_average", "evaluate", "exact", "format_markdown", "judge",
-    "parse_prediction", "parse_truth", "read_predictions", "read_records", "run_evaluate",
+    "column_average", "evaluate", "exact", "format_markdown", "judge",
+    "parse_prediction", "parse_truth", "read_predictions", "read_records",
     "score", "score_parsed", "write_predictions",
 ]

@@ -2,7 +2,7 @@
 
 * ``oracle``: the ground-truth answer of every question (scores 100 on every task).
 * ``random``: a uniform draw from the task's answer space (``RANDOM_SPACE``), without looking at
-  the images or the truth. Commands: axis and value uniform over the ranges of spec §3.
+  the images or the truth. Commands: axis and value uniform over the ranges in docs/conventions.md.
   Multiple choice: a letter A-D. Bond tasks: ``No`` or, with equal probability, ``Yes`` with one
   bond of random atom names (see ``random_bond``), which in practice never matches.
 * ``majority``: the most frequent answer string of the task in the ``train`` split of the same
@@ -15,7 +15,6 @@ identical for identical inputs whatever the task selection or order.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from collections import Counter
 from pathlib import Path
@@ -23,9 +22,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .runs import (
-    RunError, add_dataset_arguments, fail, read_manifest, read_records, select_tasks, write_predictions,
-)
+from .runs import RunError, read_manifest, read_records, select_tasks
 
 KINDS = ("oracle", "random", "majority")
 LETTERS = ("A", "B", "C", "D")
@@ -35,7 +32,7 @@ def _nonzero(low: int, high: int, step: int = 1) -> tuple[int, ...]:
     return tuple(v for v in range(low, high + 1, step) if v != 0)
 
 
-# Answer spaces of the random baseline (spec §3; docking distance: our choice).
+# Answer spaces of the random baseline (docs/conventions.md, Answers and ranges; docking distance: our choice).
 RANDOM_SPACE = {
     "translation": {"kind": "move", "axes": ("x", "y"), "values": _nonzero(-4, 4)},
     "rotation": {"kind": "roll", "axes": ("x", "y", "z"), "values": _nonzero(-90, 90, 15)},
@@ -135,24 +132,3 @@ def baseline_predictions(kind: str, dataset: Path, task_arg: str, split: str, se
         answer_of = lambda record: priors[record["task"]]  # noqa: E731
     pairs = [(r["id"], answer_of(r)) for task in tasks for r in records_by_task[task]]
     return pairs, notes
-
-
-def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``misi-bench baseline``."""
-    parser.add_argument("kind", choices=KINDS, help="oracle (ground truth), random (uniform answer space), majority (train mode)")
-    add_dataset_arguments(parser)
-    parser.add_argument("--out", type=Path, required=True, metavar="P.jsonl", help="predictions file to write (JSON lines)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random baseline (default 0)")
-
-
-def run_baseline(args: argparse.Namespace) -> int:
-    """``misi-bench baseline``: write the predictions file; 2 on bad input."""
-    try:
-        pairs, notes = baseline_predictions(args.kind, args.dataset, args.task, args.split, args.seed)
-        count = write_predictions(args.out, pairs)
-    except RunError as error:
-        return fail(error)
-    for note in notes:
-        print(f"misi-bench: note: {note}")
-    print(f"wrote {count} {args.kind} predictions ({args.split}) to {args.out}")
-    return 0

@@ -1,4 +1,4 @@
-"""Per-question scores of spec §5: the composite score (0..1) and exact match.
+"""Per-question scores of docs/conventions.md (Scores): the composite score (0..1) and exact match.
 
 Our choices (also in docs/evaluation.md):
 
@@ -37,7 +37,7 @@ from .parsing import (
 
 @dataclass(frozen=True)
 class MetricConfig:
-    """The scoring constants; defaults are spec §5."""
+    """The scoring constants; defaults are the scores of docs/conventions.md."""
 
     translation_range: float = 8.0  # Å, width of -4..4
     rotation_range: float = 180.0  # degrees, width of -90..90

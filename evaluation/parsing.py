@@ -1,4 +1,4 @@
-"""Read answers in the fixed grammar of spec §3: strictly for ground truth, leniently for models.
+"""Read answers in the fixed answer grammar (docs/conventions.md, Answers and ranges): strictly for ground truth, leniently for models.
 
 Ground truth (`parse_truth`) must match the grammar exactly; anything else is a dataset bug and
 raises `ParseError`. Model replies (`parse_prediction`) go through `clean` first and then the
@@ -63,7 +63,7 @@ MAX_SPAN = 500
 
 
 class ParseError(ValueError):
-    """A ground-truth answer that is not in the grammar of spec §3."""
+    """A ground-truth answer that is not in the answer grammar (docs/conventions.md)."""
 
 
 class UnknownTaskError(ValueError):
@@ -151,7 +151,7 @@ def _truth_bonds(text: str, pattern: re.Pattern, t9: bool) -> BondList:
 
 
 def parse_truth(task: str, text: str) -> Answer:
-    """A ground-truth answer, which must follow spec §3 exactly (ParseError otherwise)."""
+    """A ground-truth answer, which must follow the answer grammar exactly (ParseError otherwise)."""
     check_task(task)
     if task in COMMAND_TASKS:
         match = _TRUTH_COMMAND.fullmatch(text)

@@ -3,7 +3,7 @@
 Records come from the folder's Parquet shards (found through ``manifest.json``), read with
 pyarrow without the ``images`` column. Predictions are JSON lines ``{"id": ..., "prediction":
 ...}``. Every error the user can cause (no manifest, unknown task or split, bad predictions
-file, ids not in the split) ends with one line on stderr and exit code 2.
+file, ids not in the split) raises :class:`RunError`, which the command layer prints as one line.
 
 Our choices (also in docs/evaluation.md):
 
@@ -20,10 +20,8 @@ Our choices (also in docs/evaluation.md):
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -31,12 +29,9 @@ from typing import Iterable, Iterator, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .paper import PAPER_ROWS, paper_reference
 from .parsing import TASKS
-from .report import UnknownIdsError, evaluate, format_markdown
 
 SPLITS = ("train", "test", "tiny")
-EXIT_USAGE = 2
 MANIFEST_NAME = "manifest.json"
 
 
@@ -204,59 +199,3 @@ def write_predictions(path: Path, predictions: Iterable[tuple[str, str | None]])
         raise
     return count
 
-
-# ---------------------------------------------------------------- command line
-
-def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
-    """--dataset, --task, --split: shared by evaluate and baseline."""
-    parser.add_argument("--dataset", type=Path, required=True, metavar="OUT", help="a built folder (with manifest.json)")
-    parser.add_argument("--task", default="all", help="'all' (every config in the build) or config name(s), comma-separated")
-    parser.add_argument("--split", choices=SPLITS, default="test", help="split to use (default test)")
-
-
-def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``misi-bench evaluate``."""
-    add_dataset_arguments(parser)
-    parser.add_argument("--predictions", type=Path, required=True, metavar="P.jsonl",
-                        help='JSON lines {"id": ..., "prediction": "raw model reply"}')
-    parser.add_argument("--markdown", action="store_true", help="print the paper's Table-1 layout instead of JSON")
-    parser.add_argument("--label", default="model", help="row label of the markdown table")
-    parser.add_argument("--compare-paper", action="store_true",
-                        help="add the paper's reference rows (composite, on the paper's own tiny set)")
-    parser.add_argument("--plot", type=Path, metavar="FILE.png",
-                        help="also write a bar chart per task of this run and the paper's rows (needs misi-bench[plot])")
-
-
-def fail(error: Exception) -> int:
-    """Print a user-facing error as one line; the exit code for bad input."""
-    message = " ".join(str(error).split())
-    print(f"misi-bench: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def run_evaluate(args: argparse.Namespace) -> int:
-    """``misi-bench evaluate``: print the report; 2 on bad input."""
-    try:
-        _, records = read_split(args.dataset, args.task, args.split)
-        predictions = read_predictions(args.predictions)
-        report = evaluate(records, predictions)
-    except UnknownIdsError as error:
-        return fail(f"{error} (split '{args.split}', task(s) '{args.task}')")
-    except RunError as error:
-        return fail(error)
-    if args.plot is not None:
-        from .plot import plot_report
-
-        try:
-            plot_report(report, args.plot, label=args.label)
-        except RunError as error:
-            return fail(error)
-    if args.markdown:
-        print(format_markdown(report, label=args.label, paper_rows=PAPER_ROWS if args.compare_paper else ()), end="")
-    else:
-        print(json.dumps({**report, "paper": paper_reference()} if args.compare_paper else report, indent=2))
-    missing = report["missing_ids"]
-    if missing:
-        shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        print(f"misi-bench: warning: {len(missing)} question(s) without a prediction scored 0: {shown}", file=sys.stderr)
-    return 0

@@ -19,7 +19,7 @@ from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.output.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
-from conftest import build_sample, read_rows, run_cli
+from conftest import read_rows, run_cli
 
 UNIT_TASKS = ("translation", "rotation", "zooming", "residue_ligand_interaction")
 SIZE = 160
@@ -220,11 +220,8 @@ def test_card_and_readme_state_the_same_choices(built):
 
 
 @pytest.fixture(scope="module")
-def all_configs(tmp_path_factory):
-    from misi_bench.builders.tasks import ALL_CONFIGS
-
-    out, manifest = build_sample(tmp_path_factory, ALL_CONFIGS, 64, name="sample-build")
-    return out, manifest
+def all_configs(shared_build):
+    return shared_build
 
 
 @pytest.mark.parametrize("config", ["translation", "rotation", "zooming", "residue_ligand_interaction",

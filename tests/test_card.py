@@ -14,7 +14,7 @@ import yaml
 from huggingface_hub import DatasetCard
 
 from misi_bench.builders.output.card import CITATION, STATIC_METADATA
-from misi_bench.builders.tasks import TASKS
+from misi_bench.builders.tasks import ALL_CONFIGS, TASKS
 
 from conftest import build_sample, run_cli
 
@@ -24,8 +24,8 @@ HOSTED_DEPTH = {"github.com": 2, "gitlab.com": 2, "huggingface.co": 2, "arxiv.or
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_sample(tmp_path_factory, ("translation", "interaction_location"), 64, name="card-build")
+def built(shared_build):
+    return shared_build
 
 
 def card_text(out: Path) -> str:
@@ -47,10 +47,10 @@ def test_hub_metadata_is_derived_from_the_build(built, tmp_path_factory):
     data = DatasetCard.load(out / "README.md").data.to_dict()
     rows = rows_in_folder(out)
     assert 0 < rows < 1000 and data["size_categories"] == ["n<1K"]
-    assert data["task_categories"] == ["visual-question-answering", "multiple-choice"]  # interaction_location
+    assert data["task_categories"] == ["visual-question-answering", "multiple-choice"]  # e.g. interaction_location
     for key, value in STATIC_METADATA.items():
         assert data[key] == value, key
-    assert [c["config_name"] for c in data["configs"]] == ["translation", "interaction_location"]
+    assert [c["config_name"] for c in data["configs"]] == list(ALL_CONFIGS)
     cloze_only, _ = build_sample(tmp_path_factory, ("translation",), 64, name="cloze-only")
     assert DatasetCard.load(cloze_only / "README.md").data.to_dict()["task_categories"] == ["visual-question-answering"]
 

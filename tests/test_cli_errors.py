@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_sample, run_cli
+from conftest import run_cli
 
 
 def assert_one_line_error(result, *words: str) -> None:
@@ -20,9 +20,8 @@ def assert_one_line_error(result, *words: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out, _ = build_sample(tmp_path_factory, ("translation",), 64)
-    return out
+def built(sample_build) -> Path:
+    return sample_build
 
 
 @pytest.mark.parametrize("option, value, words", [

@@ -46,7 +46,7 @@ def _bonds(rng: np.random.Generator, with_position: bool) -> str:
 
 
 def make_answer(task: str, rng: np.random.Generator) -> tuple[str, list[str]]:
-    """A ground-truth answer in the spec §3 grammar, and the options (T8 only)."""
+    """A ground-truth answer in the answer grammar of docs/conventions.md, and the options (T8 only)."""
     nonzero = lambda lo, hi, step=1: [v for v in range(lo, hi + 1, step) if v]  # noqa: E731
     if task == "translation":
         return f"move {rng.choice(['x', 'y'])} {rng.choice(nonzero(-4, 4))}", []

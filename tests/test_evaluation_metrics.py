@@ -1,4 +1,4 @@
-"""Hand-worked scores for every branch of spec §5 (the arithmetic is in each comment)."""
+"""Hand-worked scores for every branch of the scores in docs/conventions.md (the arithmetic is in each comment)."""
 
 from __future__ import annotations
 

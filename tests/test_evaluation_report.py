@@ -7,7 +7,7 @@ import pytest
 from misi_bench.evaluation import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
 from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS
 
-# Spec §6 (paper Table 1, composite, MiSI-Bench tiny): avg, then the ten columns in COLUMNS order.
+# The paper's Table 1 (composite, MiSI-Bench tiny): avg, then the ten columns in COLUMNS order.
 PAPER_ROWS = {
     "human": (81.18, [100.00, 70.18, 30.00, 100.00, 100.00, 32.00, 26.00, 74.54, 92.00, 82.78]),
     "Claude Sonnet 4.5": (34.37, [45.71, 44.18, 6.00, 22.33, 84.00, 28.00, 26.00, 34.12, 38.00, 0.60]),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import read_rows, run_cli
+from conftest import SHARED_SIZE, read_rows, run_cli
 from misi_bench.evaluation.export import MARKER
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
@@ -29,7 +29,7 @@ def export_cli(dataset: Path, out: Path, *extra: str):
 
 def test_sharegpt_layout_records_tokens_images_and_answers(sample_build, train_rows, tmp_path):
     out = tmp_path / "ft"
-    result = export_cli(sample_build, out, "--format", "sharegpt")
+    result = export_cli(sample_build, out, "--format", "sharegpt", "--task", ",".join(TASKS))
     assert result.returncode == 0, result.stderr
 
     info = json.loads((out / "dataset_info.json").read_text())
@@ -51,7 +51,7 @@ def test_sharegpt_layout_records_tokens_images_and_answers(sample_build, train_r
             assert data == image["bytes"]  # written as built, not re-encoded
             with Image.open(io.BytesIO(data)) as decoded:
                 decoded.load()
-                size = 96 * TASK_SPECS[row["task"]].image_scale  # the name tasks render at twice the build size
+                size = SHARED_SIZE * TASK_SPECS[row["task"]].image_scale  # the name tasks render at twice the build size
                 assert decoded.size == (size, size)
 
     # Each distinct render written once, named by its content hash.
@@ -116,7 +116,7 @@ def test_empty_folder_is_used_and_bad_input_is_one_line(sample_build, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (empty / "dataset_info.json").is_file() and empty.stat().st_ino == inode  # filled, not replaced
     for args, message in [((str(tmp_path / "nothing"), "--out", str(tmp_path / "x")), "no manifest.json"),
-                          ((str(sample_build), "--task", "docking", "--out", str(tmp_path / "x")), "docking"),
+                          ((str(sample_build), "--task", "folding", "--out", str(tmp_path / "x")), "not in this build: folding"),
                           ((str(sample_build), "--out", str(tmp_path / "missing" / "x")), "does not exist")]:
         result = run_cli("export", *args)
         assert result.returncode == 2 and message in result.stderr and result.stderr.count("\n") == 1

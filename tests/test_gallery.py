@@ -23,18 +23,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from misi_bench.audit.gallery import add_gallery_arguments, run_gallery
+from misi_bench.builders.commands.publish import add_gallery_arguments, run_gallery
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
-from conftest import build_sample
+from conftest import SHARED_SIZE
 
-TASKS = ("translation", "residue_ligand_interaction", "translation_rotation", "docking", "interaction_location")
+TASKS = tuple(TASK_SPECS)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out, _ = build_sample(tmp_path_factory, TASKS, 96, name="gallery-build")
+def site(tmp_path_factory, shared_build):
+    out, _ = shared_build
     folder = tmp_path_factory.mktemp("site") / "site"
     parser = argparse.ArgumentParser()
     add_gallery_arguments(parser)
@@ -74,7 +74,7 @@ def test_site_has_a_page_per_task_with_local_images(site):
         assert len(refs.images) >= 2 * 4 and len(refs.images) == len(set(refs.images))
         for src in refs.images:
             with Image.open(site / src) as image:
-                assert image.size == (96 * TASK_SPECS[task].image_scale,) * 2
+                assert image.size == (SHARED_SIZE * TASK_SPECS[task].image_scale,) * 2
         assert text.count('class="q"') == 2 and "Answer: <code>" in text and "params</summary>" in text
 
 

@@ -9,7 +9,7 @@ from test_hbonds_helpers import angle, embedded, ligand_of
 from misi_bench.builders.source.hbonds.atom_types import type_graph
 from misi_bench.builders.source.hbonds.model import build_model, ligand_graph
 
-# hbond-criteria.md §2.2, written out per residue (backbone N handled separately)
+# ChimeraX's residue templates (docs/hbonds.md), written out per residue (backbone N handled separately)
 _BACKBONE = {"CA": "C3", "C": "C2", "O": "O2"}
 EXPECTED = {
     "ALA": {"CB": "C3"},

@@ -15,6 +15,8 @@ from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 from test_evaluate_cli import SAMPLE_TASKS, make_rows
 
+from conftest import SHARED_SIZE
+
 FOLDER = Path(__file__).resolve().parents[1] / "integrations" / "lmms_eval" / "misi_bench"
 
 
@@ -163,7 +165,7 @@ def test_hooks_on_the_sample_build(sample_build, task):
     for doc in rows:
         images = utils.doc_to_visual(doc)
         assert len(images) == len(doc["image_roles"]) == (4 if task == "translation" else 6)
-        size = 96 * TASK_SPECS[task].image_scale  # the name tasks' images are twice the build size
+        size = SHARED_SIZE * TASK_SPECS[task].image_scale  # the name tasks' images are twice the build size
         assert all(isinstance(i, Image.Image) and i.size == (size, size) for i in images)
         assert doc["question"] in utils.doc_to_text(doc, {"pre_prompt": "", "post_prompt": ""})
         assert utils.process_results(doc, [utils.doc_to_target(doc)])["misi_composite"] == 100.0

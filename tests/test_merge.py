@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 
 import pytest
 
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.run.merge import MergeError, merge
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
-from misi_bench.builders.run.sharding import parse_shard, shard_ids
+from misi_bench.builders.run.sharding import ShardSpecError, parse_shard, shard_ids
 from misi_bench.builders.output.validate import validate_folder
 
 from test_scale import shard_hashes
@@ -69,5 +68,5 @@ def test_merge_refuses_incomplete_or_mismatched_shards(shards, tmp_path):
 def test_shard_spec_parsing():
     assert parse_shard("2/4") == (2, 4)
     for bad in ("0/2", "3/2", "1-2", "a/b"):
-        with pytest.raises(argparse.ArgumentTypeError):
+        with pytest.raises(ShardSpecError):
             parse_shard(bad)

@@ -10,14 +10,13 @@ import pytest
 
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
-from misi_bench.builders.output.push import add_push_arguments, run_push
+from misi_bench.builders.commands.publish import add_push_arguments, run_push
 
-from conftest import build_sample
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_sample(tmp_path_factory, ("translation", "zooming"), 96, name="out")
+def built(shared_build):
+    return shared_build
 
 
 def push_args(*argv: str) -> argparse.Namespace:
@@ -41,7 +40,7 @@ def test_dry_run_lists_every_file_with_its_size_and_the_viewer_checks(built, cap
     checks = [line for line in lines if line.startswith("[")]
     assert [c.split("]")[0] for c in checks] == ["[ok"] * 6
     assert any("row group" in c and "limit 100" in c for c in checks)
-    assert any("README.md lists 2 config(s)" in c for c in checks)
+    assert any(f"README.md lists {len(manifest['configs'])} config(s)" in c for c in checks)
     assert "[ok] licence file: LICENSE (the card's license_link) present" in checks
     assert lines[-1] == f"dry run: would upload {len(expected)} files to https://huggingface.co/datasets/someone/MiSI-Bench"
 

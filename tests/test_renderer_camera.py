@@ -1,6 +1,6 @@
 """Camera geometry, independent of the rasterizer: fit, projection, move, roll, views, docking.
 
-Expected values are re-derived here from scene-conventions §1-4 (test_renderer_support.pixel /
+Expected values are re-derived here from docs/conventions.md, Frames and camera / Commands and views (test_renderer_support.pixel /
 fit_distance), not taken from the renderer.
 """
 

@@ -15,7 +15,7 @@ from rdkit import Chem
 from misi_bench.renderers import Scene, camera_coords, project, render, render_array, render_png
 from test_renderer_support import make_complex, sample_complexes
 
-# Lit color of a surface facing the eye at the image center (scene-conventions §6):
+# Lit color of a surface facing the eye at the image center (docs/conventions.md, Style):
 # N = +z, e = -z: 0.32 + 0.8·(1/√3) + 0.4·0.9594 (key, fill); specular (1/√3)^30 ≈ 0.
 FACING = 0.32 + 0.8 * (1 / np.sqrt(3)) + 0.4 * (0.959 / np.linalg.norm([0.2, 0.2, 0.959]))
 

@@ -1,5 +1,5 @@
 """Helpers shared by the renderer tests (no tests here): tiny hand-built complexes, the sample
-complexes, and an independent re-statement of the scene-conventions camera formulas."""
+complexes, and an independent re-statement of the camera formulas of docs/conventions.md."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def make_complex(pocket_atoms, ligand_atoms, pocket_bonds=(), ligand_bonds=(), p
 
 
 def fit_distance(coords: np.ndarray, radius: float = 0.2) -> tuple[np.ndarray, float]:
-    """Box center and ChimeraX fit distance (scene-conventions §1), written out independently."""
+    """Box center and ChimeraX fit distance (docs/conventions.md, Frames and camera), written out independently."""
     low, high = coords.min(axis=0) - radius, coords.max(axis=0) + radius
     hx, hy, hz = (high - low) / 2
     d0 = max(hx / TAN15 + hz, hy / TAN15 + hz)
@@ -62,7 +62,7 @@ def fit_distance(coords: np.ndarray, radius: float = 0.2) -> tuple[np.ndarray, f
 
 
 def pixel(camera_point, width: int = 512) -> tuple[float, float]:
-    """scene-conventions §1: u = W/2 + (W/2)·x/(D·t), v = H/2 − (W/2)·y/(D·t), D = −z."""
+    """docs/conventions.md, Frames and camera: u = W/2 + (W/2)·x/(D·t), v = H/2 − (W/2)·y/(D·t), D = −z."""
     x, y, z = camera_point
     depth = -z
     return width / 2 + (width / 2) * x / (depth * TAN15), width / 2 - (width / 2) * y / (depth * TAN15)

@@ -13,16 +13,15 @@ from misi_bench import schema
 from misi_bench.renderers import Scene, camera_coords, camera_for, render_png
 from misi_bench.renderers.style import STICK_RADIUS
 
-from conftest import build_task_rows
+from conftest import SHARED_SIZE as SIZE, task_rows
 
-SIZE = 128
 ANSWER = re.compile(r"^roll ([xyz]) (-?\d+), move x (-?\d+)$")
 ROLES = ["pocket_front", "pocket_left", "pocket_top", "ligand_front", "ligand_left", "ligand_top", "complex_front"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_task_rows(tmp_path_factory, "docking", SIZE)
+def built(shared_build):
+    return task_rows(shared_build, "docking")
 
 
 def _all(built):

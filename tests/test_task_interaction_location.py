@@ -14,16 +14,15 @@ from misi_bench.builders.source.hbonds import find_hbonds
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, camera_coords, render_png
 
-from conftest import build_task_rows
+from conftest import SHARED_SIZE as SIZE, task_rows
 
-SIZE = 128
 LETTERS = "ABCD"
 OPTION = re.compile(r"^move x (-?\d+), move y (-?\d+)$")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_task_rows(tmp_path_factory, "interaction_location", SIZE)
+def built(shared_build):
+    return task_rows(shared_build, "interaction_location")
 
 
 def _all(built):

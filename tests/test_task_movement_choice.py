@@ -10,16 +10,15 @@ from collections import Counter
 from itertools import combinations
 
 import numpy as np
-import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.tasks import movement_choice
 from misi_bench.builders.tasks.base import ComplexContext, ImageSpec
 from misi_bench.renderers import Scene, render_png
 
-SIZE = 128
+from conftest import SHARED_SIZE as SIZE, read_rows
+
 TASKS = ("translation_rotation", "rotation_rotation")
 PER_COMPLEX = {"translation_rotation": {"train": 6, "test": 3}, "rotation_rotation": {"train": 6, "test": 3}}
 # where the option images start (0-based) in each task's image list
@@ -31,13 +30,9 @@ THRESHOLD = 1.0  # mean absolute difference, 0..255, the redraw threshold this t
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir):
-    out = tmp_path_factory.mktemp("movement_choice") / "MiSI-bench"
-    build(BuildConfig(source=sample_dir, out=out, tasks=TASKS, seed=0, image_size=SIZE,
-                      split_file=sample_dir / "splits.json", progress=False))
-    return {(task, split): [row for path in sorted((out / "data" / task).glob(f"{split}-*.parquet"))
-                            for row in pq.read_table(path).to_pylist()]
-            for task in TASKS for split in ("train", "test")}
+def built(shared_build):
+    out, _ = shared_build
+    return {(task, split): read_rows(out, task, split) for task in TASKS for split in ("train", "test")}
 
 
 @pytest.fixture(scope="module")

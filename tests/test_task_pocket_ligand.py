@@ -8,29 +8,24 @@ import json
 import re
 from collections import Counter
 
-import pyarrow.parquet as pq
 import pytest
 
 from misi_bench import schema
-from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.evaluation.parsing import Bond, parse_truth
 from misi_bench.builders.source.hbonds import HBond, find_hbonds
 from misi_bench.builders.tasks.pocket_ligand_interaction import bond_text
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, render_png
 
-SIZE = 128
+from conftest import SHARED_SIZE as SIZE, task_rows
+
 TASK = "pocket_ligand_interaction"
 VIEWS = ["front", "left", "top", "back", "right", "bottom"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir):
-    out = tmp_path_factory.mktemp("pocket_ligand") / "MiSI-bench"
-    build(BuildConfig(source=sample_dir, out=out, tasks=(TASK,), seed=0, image_size=SIZE,
-                      split_file=sample_dir / "splits.json", progress=False))
-    return {split: [row for path in sorted((out / "data" / TASK).glob(f"{split}-*.parquet"))
-                    for row in pq.read_table(path).to_pylist()] for split in ("train", "test")}
+def built(shared_build):
+    return task_rows(shared_build, TASK)[0]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +34,7 @@ def by_id(sample_complexes):
 
 
 def _expected(bonds) -> str:
-    """Spec §3 T9, written out here: RESNAME RESNUM RESATOM CHAIN, LIGATOM joined by '; '."""
+    """T9 (docs/conventions.md), written out here: RESNAME RESNUM RESATOM CHAIN, LIGATOM joined by '; '."""
     if not bonds:
         return "No"
     return "; ".join(f"{b.res_name} {b.res_number} {b.res_atom} {b.chain}, {b.ligand_atom}" for b in bonds)

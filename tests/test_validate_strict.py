@@ -14,16 +14,15 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from conftest import build_sample, run_cli
+from conftest import run_cli
 from misi_bench.builders.output.writer import file_sha256
 
 SHARD = "data/translation/train-00000-of-00001.parquet"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out, _ = build_sample(tmp_path_factory, ("translation",), 64)
-    return out
+def built(sample_build) -> Path:
+    return sample_build
 
 
 @pytest.fixture

@@ -12,19 +12,18 @@ import re
 import sys
 from pathlib import Path
 
-from ..source import inspect_corpus
-from .audit import add_audit_arguments, run_audit
-from misi_bench.audit.gallery import add_gallery_arguments, run_gallery
-from misi_bench.evaluation.baselines import add_baseline_arguments, run_baseline
-from misi_bench.evaluation.runs import add_evaluate_arguments, run_evaluate
-from ..run.merge import add_merge_arguments, run_merge
-from .model import add_export_arguments, add_predict_arguments, run_export, run_predict
-from ..output.push import add_push_arguments, run_push
-from ..run.sharding import parse_shard
-from ..run.build import BuildError
 from ..output.manifest import ManifestError
+from ..run.build import BuildError
+from ..run.sharding import ShardSpecError, parse_shard
+from ..source import inspect_corpus
 from ..source.pdbbind import SourceError, sample_corpus_dir
 from ..source.splits import SplitFileError
+from .audit import add_audit_arguments, run_audit
+from .evaluate import add_baseline_arguments, add_evaluate_arguments, run_baseline, run_evaluate
+from .model import add_export_arguments, add_predict_arguments, run_export, run_predict
+from .publish import (
+    add_gallery_arguments, add_merge_arguments, add_push_arguments, run_gallery, run_merge, run_push,
+)
 
 EXIT_USAGE = 2
 
@@ -60,6 +59,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     summary = inspect_corpus.summarize(source_dir(args), _split_file(args))
     print(json.dumps(summary, indent=2) if args.json else inspect_corpus.format_summary(summary))
     return 0
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        return parse_shard(text)
+    except ShardSpecError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _task_list(text: str) -> tuple[str, ...]:
@@ -198,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--split-file", type=Path, help='JSON {"train": [ids], "test": [ids]} overriding the hashed split')
     build.add_argument("--limit", type=int, help="use only the first N entries (sorted ids)")
     build.add_argument("--workers", type=int, default=1, help="processes rendering complexes in parallel (output is identical for any N)")
-    build.add_argument("--shard", type=parse_shard, metavar="I/N", help="build only shard I of N (round robin over sorted ids); combine the N outputs with 'misi-bench merge'")
+    build.add_argument("--shard", type=_shard, metavar="I/N", help="build only shard I of N (round robin over sorted ids); combine the N outputs with 'misi-bench merge'")
     build.add_argument("--executor", choices=("local", "dask"), default="local", help="local processes (--workers) or a Dask cluster (--scheduler)")
     build.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     build.add_argument("--no-resume", dest="resume", action="store_false", help="discard checkpoints of an interrupted build of --out and start over (default: resume)")
@@ -225,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")
     render.set_defaults(run=cmd_render)
 
-    # Subcommands whose arguments and runner live next to their implementation.
+    # Subcommands whose arguments and runner have a module of their own in this package.
     for name, help_text, add_arguments, run in _DELEGATED:
         sub = commands.add_parser(name, help=help_text)
         add_arguments(sub)

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 from misi_bench.evaluation.export import FORMATS, export
-from misi_bench.evaluation.runs import SPLITS, RunError, add_dataset_arguments, fail, read_manifest, select_tasks
+from misi_bench.evaluation.runs import SPLITS, RunError, read_manifest, select_tasks
+
+from .evaluate import add_dataset_arguments, fail
 
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 NO_KEY = "no-key"  # sent when no key is set: local servers ignore the header, the SDK needs one

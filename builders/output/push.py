@@ -1,6 +1,6 @@
 """``misi-bench push OUT --repo-id ID [--dry-run]``: publish a finished build to the Hugging Face Hub.
 
-Refuses a folder that fails ``validate`` or that breaks a Hub viewer limit (design.md, Output):
+Refuses a folder that fails ``validate`` or that breaks a Hub viewer limit (docs/conventions.md, Output folder):
 shards <= ~500 MB, row groups <= 100 rows, no ``.py`` file, a README whose YAML header lists
 every config, the ``LICENSE`` its ``license_link`` points at, and no shard-only build. Uploads
 exactly the files the manifest describes plus ``README.md``, ``LICENSE`` and ``manifest.json``
@@ -12,7 +12,6 @@ and uploads nothing.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,30 +114,3 @@ def _upload(out: Path, repo_id: str, plan: list[tuple[str, int]], private: bool)
     api.create_commit(repo_id, repo_type="dataset", commit_message="misi-bench: dataset card, licence and manifest",
                       operations=[*(CommitOperationAdd(path_in_repo=p, path_or_fileobj=out / p) for p in TAIL),
                                   *(CommitOperationDelete(path_in_repo=p) for p in stale)])
-
-
-def add_push_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out", type=Path, metavar="OUT", help="a finished (merged) build folder")
-    parser.add_argument("--repo-id", required=True, help="dataset repository on the Hub, e.g. org/MiSI-Bench")
-    parser.add_argument("--dry-run", action="store_true", help="list the files, sizes and viewer checks; upload nothing")
-    parser.add_argument("--private", action="store_true", help="create the repository as private")
-
-
-def run_push(args: argparse.Namespace) -> int:
-    problems, plan, checks = push(args.out, args.repo_id, dry_run=args.dry_run, private=args.private)
-    if problems:
-        for problem in problems:
-            print(problem)
-        print(f"{args.out}: refusing to push, validate found {len(problems)} problem(s)")
-        return 1
-    for path, size in plan:
-        print(f"{size:>14,}  {path}")
-    print(f"{sum(size for _, size in plan):>14,}  total, {len(plan)} files")
-    for check in checks:
-        print(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
-    if not all(c.ok for c in checks):
-        print(f"{args.out}: refusing to push, {sum(not c.ok for c in checks)} viewer check(s) failed")
-        return 1
-    target = f"https://huggingface.co/datasets/{args.repo_id}"
-    print(f"dry run: would upload {len(plan)} files to {target}" if args.dry_run else f"pushed {len(plan)} files to {target}")
-    return 0

@@ -218,7 +218,7 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: Sim
     finished = store.finished()
     todo = [i for i in mine if i not in finished]
     if config.progress and len(todo) < len(mine):
-        print(f"resuming: {len(mine) - len(todo)} of {len(mine)} complexes already built", file=sys.stderr)
+        tqdm.write(f"resuming: {len(mine) - len(todo)} of {len(mine)} complexes already built", file=sys.stderr)
     writers = {
         (task, split): SplitWriter(out, task, split, task_features(task))
         for task in config.tasks

@@ -5,7 +5,7 @@ yields one result per id as soon as it is done and keeps at most ``window`` comp
 each result is checkpointed at once (by a local worker itself, or by the build for Dask) and
 rows are written in sorted id order from the checkpoints, so finished results never pile up in
 memory and a slow complex never idles the pool. The output is the same bytes whichever executor
-runs the work (design.md, Determinism).
+runs the work (docs/conventions.md, Determinism).
 
 Dask rather than Ray: Dask's ``Client.submit`` futures map one to one onto this ordered window,
 it is a small pure-Python install, its scheduler address (``tcp://host:8786``) is all a user

@@ -9,7 +9,6 @@ set of shards, and shards whose files differ from their own manifest.
 
 from __future__ import annotations
 
-import argparse
 import heapq
 import shutil
 from pathlib import Path
@@ -121,16 +120,3 @@ def _rows(folder: Path, shard_files: list[dict]):
         parquet = pq.ParquetFile(folder / shard["path"])
         for group in range(parquet.num_row_groups):
             yield from parquet.read_row_group(group).to_pylist()
-
-
-def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("shards", nargs="+", type=Path, metavar="SHARD_OUT", help="output folders of build --shard i/n, all n of them")
-    parser.add_argument("--out", type=Path, required=True, help="merged output folder (Hub-ready)")
-
-
-def run_merge(args: argparse.Namespace) -> int:
-    data = merge(args.shards, args.out)
-    rows = sum(e["rows"] for per_split in data["configs"].values() for s, e in per_split.items() if s != "tiny")
-    print(f"merged {len(args.shards)} shard(s): {rows} questions for "
-          f"{sum(len(v) for v in data['complexes'].values())} complexes to {args.out}")
-    return 0

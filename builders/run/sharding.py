@@ -9,20 +9,23 @@ complexes draw the same partner as a one-shot build.
 
 from __future__ import annotations
 
-import argparse
 import re
 
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
+class ShardSpecError(ValueError):
+    """A ``--shard`` value that is not ``i/n`` with 1 <= i <= n."""
+
+
 def parse_shard(text: str) -> tuple[int, int]:
-    """``"2/4"`` -> ``(2, 4)``; argparse type (a bad value is a one-line usage error)."""
+    """``"2/4"`` -> ``(2, 4)``; ShardSpecError naming the bad value."""
     match = _SPEC.match(text)
     if not match:
-        raise argparse.ArgumentTypeError(f"--shard must look like i/n (e.g. 1/4), got {text!r}")
+        raise ShardSpecError(f"--shard must look like i/n (e.g. 1/4), got {text!r}")
     index, count = int(match.group(1)), int(match.group(2))
     if not 1 <= index <= count:
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 1 <= i <= n")
+        raise ShardSpecError(f"--shard {text}: need 1 <= i <= n")
     return index, count
 
 

@@ -1,6 +1,6 @@
 """What a task module declares, and the per-complex context it reads.
 
-A task is declarative (style.md: a task module reads like its row in the spec): ``plan`` lists
+A task is declarative (a task module reads like its row in docs/conventions.md): ``plan`` lists
 one slot per question for a complex and split (the counts of the spec's table), ``make`` turns a
 slot and the question's own random generator into a :class:`QuestionSpec` (scenes to render,
 question text, answer, options, draws). Rendering, hashing, validation and writing are shared.

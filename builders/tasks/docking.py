@@ -1,6 +1,6 @@
 """T7 docking: the ligand is taken out of the pocket; which two commands dock it back?
 
-Displacement (spec §3 T7), applied to the ligand alone in the front view's screen axes:
+Displacement (T7 in docs/conventions.md), applied to the ligand alone in the front view's screen axes:
 ``move x D, roll AXIS θ`` — side left (D < 0) or right (D > 0) drawn, AXIS x, y or z, θ from
 -90..90 in 15° steps without 0, rolls about the ligand's own center, the centroid of its heavy
 atoms. The answer is the inverse, rotation first: ``roll AXIS -θ, move x -D``.

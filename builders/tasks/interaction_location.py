@@ -1,6 +1,6 @@
 """T8 interaction location: which translation brings a named hydrogen bond to the screen center?
 
-Questions (our choice, spec §3 T8): one per pocket-ligand hydrogen bond, at most ``MAX_BONDS``
+Questions (our choice; T8 in docs/conventions.md): one per pocket-ligand hydrogen bond, at most ``MAX_BONDS``
 per complex, bonds drawn without replacement (none for a complex without a bond).
 
 Truth: in the front view of the complex, the bond's midpoint (the centroid of its residue atom

@@ -2,7 +2,7 @@
 
 One question per complex and split. Answer: the bonds in the annotator's order (chain, residue
 number, insertion code, residue atom, ligand atom), each ``RESNAME RESNUM RESATOM CHAIN, LIGATOM``
-joined by ``; ``; ``No`` when there is none (our choice, spec §3 T9). Our choices: an insertion
+joined by ``; ``; ``No`` when there is none (our choice; T9 in docs/conventions.md). Our choices: an insertion
 code is appended to the number (``52A``); a residue without a chain id is written without the
 CHAIN part (``ARG 221 NH2, O22``). The image labels do not show chains, so the question names the
 pocket's chains.

@@ -1,6 +1,6 @@
 """Question text shared by all tasks: image conventions, coordinate system, command grammar.
 
-Spec §3 asks every question to convey what each image shows (numbered), the styling rules, the
+The paper asks every question to convey what each image shows (numbered), the styling rules, the
 coordinate system and command grammar, the task, and the exact answer format with an example.
 Tasks supply the image list, the task sentence and the answer format; the rest is here, worded
 once.

@@ -2,7 +2,7 @@
 
 Standard residues are typed by name (:mod:`.residue_templates`); everything else (the ligand,
 hetero groups of the pocket) by :func:`type_graph`, an approximation of ChimeraX's geometric
-typing passes written from the rules of ``hbond-criteria.md`` §2.3.
+typing passes written from ChimeraX's idatm rules (docs/hbonds.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Chemical-group patterns, matched the way ChimeraX's chem_group does (``hbond-criteria.md`` §3).
+"""Chemical-group patterns, matched the way ChimeraX's chem_group does (docs/hbonds.md).
 
 A pattern is ``[centre, [neighbour conditions]]``. A condition is an IDATM type (str), an atomic
 number (int: 1 = H, 6 = C, 7 = N, 8 = O), a tuple of alternatives, a dict on type properties

@@ -2,7 +2,7 @@
 
 Only heavy atoms are listed; hydrogens are HC on carbon and H otherwise. ``TEMPLATE_BONDS`` gives
 each residue's intra-residue heavy-atom bonds, used to count the template neighbours an atom
-should have (truncated side chains: ``hbond-criteria.md`` §1.4).
+should have (truncated side chains: docs/hbonds.md).
 """
 
 from __future__ import annotations
