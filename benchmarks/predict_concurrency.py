@@ -26,9 +26,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' helpers package
 
-from chat_server import ChatServer  # noqa: E402
+from helpers.chat_server import ChatServer  # noqa: E402
 
 TASKS = ("translation", "docking")
 

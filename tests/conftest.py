@@ -94,3 +94,8 @@ def sample_build(shared_build) -> Path:
 def copy_build(build: tuple[Path, dict], where: Path) -> Path:
     """A private copy of a build folder, for tests that alter it."""
     return Path(shutil.copytree(build[0], where / build[0].name))
+
+
+def shard_hashes(manifest: dict) -> dict[str, str]:
+    return {shard["path"]: shard["sha256"] for per_split in manifest["configs"].values()
+            for entry in per_split.values() for shard in entry["shards"]}

@@ -3,12 +3,15 @@ the CLI and MiSI-bench.py import, and a build still runs (filelock picks the loc
 
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"
 

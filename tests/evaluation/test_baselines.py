@@ -15,7 +15,7 @@ import pytest
 from misi_bench.evaluation.baselines import mode
 from misi_bench.evaluation import TASKS, evaluate, read_predictions, read_records
 from conftest import run_cli
-from test_evaluate_cli import MULTIPLE_CHOICE, SAMPLE_TASKS, make_folder, make_rows
+from helpers.evaluation_folder import MULTIPLE_CHOICE, SAMPLE_TASKS, make_folder, make_rows
 
 CLOZE = tuple(t for t in TASKS if t not in MULTIPLE_CHOICE)
 N = 400  # questions per task: chance on A-D is 25 ± 2.2 (one standard deviation)

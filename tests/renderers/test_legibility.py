@@ -24,6 +24,8 @@ from misi_bench.renderers.labels import PlacedLabel, label_class, overlaps
 
 from conftest import build_sample, read_rows
 
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
+
 NAME_TASKS = ("residue_ligand_interaction", "interaction_location", "pocket_ligand_interaction")
 SIZE = 512  # the default build size: name tasks get 1024 px images
 # OCR read-back of the same sample built by the renderer before issue 14 (benchmarks/legibility.py):

@@ -14,6 +14,8 @@ from conftest import run_cli
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.output.validate import validate_folder
 
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
+
 BAD_COORDINATES = {"1a28": ("pocket", "nan"), "1hpv": ("pocket", "-inf"), "1of6": ("pocket", "1e30"), "1s3v": ("ligand", "1e30")}
 
 

@@ -13,11 +13,11 @@ from PIL import Image
 from misi_bench.evaluation import TASKS, evaluate, read_records
 from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
-from test_evaluate_cli import SAMPLE_TASKS, make_rows
+from helpers.evaluation_folder import SAMPLE_TASKS, make_rows
 
 from conftest import SHARED_SIZE
 
-FOLDER = Path(__file__).resolve().parents[1] / "integrations" / "lmms_eval" / "misi_bench"
+FOLDER = Path(__file__).resolve().parents[2] / "integrations" / "lmms_eval" / "misi_bench"
 
 
 def _load_utils():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chat_server import ChatServer, row_key
+from helpers.chat_server import ChatServer, row_key
 from conftest import cli_command, read_rows, run_cli
 from misi_bench.evaluation import read_predictions
 from misi_bench.evaluation.runs import RunError

@@ -11,7 +11,9 @@ from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.run.sharding import ShardSpecError, parse_shard, shard_ids
 from misi_bench.builders.output.validate import validate_folder
 
-from test_scale import shard_hashes
+from conftest import shard_hashes
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 TASKS = ("translation", "translation_rotation")  # translation_rotation draws partners from the whole split
 SIZE = 96

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_hbonds_helpers import angle, embedded, ligand_of, place, shuffled
+from helpers.hbonds import angle, embedded, ligand_of, place, shuffled
 
 from misi_bench.builders.source.hbonds import HBond, find_hbonds
 from misi_bench.builders.source.hbonds.acceptors import classify_acceptor
@@ -190,7 +190,7 @@ def test_first_phosphate_oxygen_by_name_gets_the_syn_anti_rule():
 
 
 def dipeptide_far_away():
-    from test_hbonds_helpers import dipeptide_pocket
+    from helpers.hbonds import dipeptide_pocket
 
     pocket = dipeptide_pocket(False)
     pocket.coords = pocket.coords + 100.0
@@ -201,7 +201,7 @@ def test_chain_break_with_a_numbering_gap_makes_a_pseudobond():
     """Consecutive residues of one chain without a C-N bond: numbers differing by >= 2 give a
     missing-structure pseudobond (N3+ that matches no pattern -> generic N donor); by 1, a
     (long) bond as ChimeraX makes, so the N stays Npl (criteria §2.4, our reading of §11.2)."""
-    from test_hbonds_helpers import dipeptide_pocket
+    from helpers.hbonds import dipeptide_pocket
 
     from misi_bench.builders.source.hbonds.donors import classify_donor
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_hbonds_helpers import angle, embedded, ligand_of
+from helpers.hbonds import angle, embedded, ligand_of
 
 from misi_bench.builders.source.hbonds.atom_types import type_graph
 from misi_bench.builders.source.hbonds.model import build_model, ligand_graph

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_hbonds_helpers import angle, dipeptide_pocket, embedded, ligand_of, place
+from helpers.hbonds import angle, dipeptide_pocket, embedded, ligand_of, place
 
 from misi_bench.builders.source.hbonds import HBond, Tolerances, find_hbonds
 from misi_bench.builders.source.structure import Complex

@@ -1,6 +1,6 @@
 """Camera geometry, independent of the rasterizer: fit, projection, move, roll, views, docking.
 
-Expected values are re-derived here from docs/conventions.md, Frames and camera / Commands and views (test_renderer_support.pixel /
+Expected values are re-derived here from docs/conventions.md, Frames and camera / Commands and views (helpers.renderer_support.pixel /
 fit_distance), not taken from the renderer.
 """
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from misi_bench.renderers import Scene, camera_coords, camera_for, pixel_size, project
-from test_renderer_support import TAN15, fit_distance, make_complex, pixel
+from helpers.renderer_support import TAN15, fit_distance, make_complex, pixel
 
 # Pocket: three residues around the origin; ligand: four atoms. Deliberately not symmetric.
 POCKET = [("N", "N", (-6.0, 1.0, 2.0), 1), ("CA", "C", (-5.0, 2.0, 1.0), 1),

@@ -13,7 +13,7 @@ import pytest
 from rdkit import Chem
 
 from misi_bench.renderers import Scene, camera_coords, project, render, render_array, render_png
-from test_renderer_support import make_complex, sample_complexes
+from helpers.renderer_support import make_complex, sample_complexes
 
 # Lit color of a surface facing the eye at the image center (docs/conventions.md, Style):
 # N = +z, e = -z: 0.32 + 0.8·(1/√3) + 0.4·0.9594 (key, fill); specular (1/√3)^30 ≈ 0.
@@ -124,11 +124,11 @@ def test_same_scene_same_bytes_across_processes(real_complex):
     here = hashlib.sha256(render_png(real_complex, scene)).hexdigest()
     code = (
         "import hashlib, sys; sys.path.insert(0, sys.argv[1]);"
-        "from test_renderer_support import sample_complexes;"
+        "from helpers.renderer_support import sample_complexes;"
         "from misi_bench.renderers import Scene, render_png;"
         "print(hashlib.sha256(render_png(sample_complexes()[0], Scene.from_json(sys.argv[2]))).hexdigest())"
     )
-    tests_dir = str(Path(__file__).parent)
+    tests_dir = str(Path(__file__).parents[1])
     for _ in range(2):
         out = subprocess.run([sys.executable, "-c", code, tests_dir, scene.to_json()], capture_output=True, text=True, check=True)
         assert out.stdout.strip() == here

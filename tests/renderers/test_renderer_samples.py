@@ -14,7 +14,7 @@ import pytest
 
 from misi_bench.renderers import VIEWS, Scene, render, render_png
 from misi_bench.renderers.camera import pixel_size
-from test_renderer_support import OUTPUT_DIR, sample_complexes
+from helpers.renderer_support import OUTPUT_DIR, sample_complexes
 
 ZOOM_STEP_MIN_DIFF = 5.0
 MIN_ATOMS_AT_60 = 5

@@ -3,6 +3,7 @@ rerun with other parameters reuses nothing."""
 
 from __future__ import annotations
 
+import pytest
 import json
 import os
 import signal
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from misi_bench.builders.run.build import BuildConfig, build, work_folder
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 TASKS = ("translation", "rotation_rotation", "docking")  # slow enough to be killed half-way
 SIZE = 96

@@ -18,7 +18,7 @@ from misi_bench.builders.tasks import ALL_CONFIGS, TASKS
 
 from conftest import build_sample, run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 LMMS_TASKS = ROOT / "integrations" / "lmms_eval" / "misi_bench"
 HOSTED_DEPTH = {"github.com": 2, "gitlab.com": 2, "huggingface.co": 2, "arxiv.org": 2}  # owner/name, abs/id
 

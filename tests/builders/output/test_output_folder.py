@@ -17,6 +17,8 @@ import pytest
 from conftest import build_sample, run_cli
 from misi_bench.builders.output.validate import validate_folder
 
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
+
 SMALL = ("--sample", "--tasks", "translation", "--image-size", "64", "--quiet")
 
 

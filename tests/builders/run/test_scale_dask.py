@@ -8,7 +8,9 @@ import pytest
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
-from test_scale import shard_hashes
+from conftest import shard_hashes
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 distributed = pytest.importorskip("distributed", reason="dask distributed not installed (pip install 'misi-bench[dask]')")
 

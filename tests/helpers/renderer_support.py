@@ -12,7 +12,7 @@ from rdkit import Chem
 from misi_bench.builders.source.structure import Complex, Ligand, Pocket, Residue
 
 TAN15 = math.tan(math.radians(15))
-OUTPUT_DIR = Path(__file__).resolve().parents[1] / "build" / "test-output" / "renderer"
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "build" / "test-output" / "renderer"
 POSEBUSTERS_IDS = ("1ia1", "1of6", "1s3v", "1uou")
 
 

@@ -19,6 +19,8 @@ from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
 from conftest import build_sample
 
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
+
 TASKS = ("translation", "zooming", "residue_ligand_interaction", "translation_rotation", "docking", "interaction_location")
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import run_cli
 from misi_bench import schema
-from test_gallery import _browser, _run
+from helpers.browser import find_browser, run_browser
 
 PAYLOAD = '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'1\')"><script>document.body.setAttribute(\'data-pwned\',\'1\')</script>'
 
@@ -108,8 +108,8 @@ def test_crafted_build_folder_cannot_inject_html_or_escape_the_site(tmp_path, bu
         assert tags.tags.count("b") == 0, page.name  # the config name's markup stayed text
     assert "&lt;script&gt;" in (site / "index.html").read_text(encoding="utf-8")
 
-    browser = _browser()
+    browser = find_browser()
     for page in pages:
-        done = _run(browser, tmp_path / "profile", "--dump-dom", page.as_uri())
+        done = run_browser(browser, tmp_path / "profile", "--dump-dom", page.as_uri())
         assert "<body" in done.stdout, done.stderr[-2000:]
         assert 'data-pwned="1"' not in done.stdout and "<script" not in done.stdout, page.name

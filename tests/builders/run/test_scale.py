@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import random
 import shutil
@@ -9,14 +10,13 @@ import shutil
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
+from conftest import shard_hashes
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
+
 # a unit task and a task that pairs complexes (its partner comes from the split's sorted id list)
 TASKS = ("translation", "translation_rotation")
 SIZE = 96
-
-
-def shard_hashes(manifest: dict) -> dict[str, str]:
-    return {shard["path"]: shard["sha256"] for per_split in manifest["configs"].values()
-            for entry in per_split.values() for shard in entry["shards"]}
 
 
 def shuffled_copy(tmp_path):

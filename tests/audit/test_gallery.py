@@ -12,10 +12,8 @@ import html.parser
 import http.server
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -27,9 +25,9 @@ from misi_bench.builders.commands.publish import add_gallery_arguments, run_gall
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 
 from conftest import SHARED_SIZE
+from helpers.browser import find_browser, run_browser
 
 TASKS = tuple(TASK_SPECS)
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +76,6 @@ def test_site_has_a_page_per_task_with_local_images(site):
         assert text.count('class="q"') == 2 and "Answer: <code>" in text and "params</summary>" in text
 
 
-def _browser() -> str | None:
-    found = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
-    if found is None:
-        if os.environ.get("MISI_REQUIRE_BROWSER") == "1":
-            pytest.fail("MISI_REQUIRE_BROWSER=1 but no Chromium on PATH (apt-get install chromium)")
-        pytest.skip("no Chromium on PATH")
-    return found
-
-
-def _run(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--hide-scrollbars", f"--user-data-dir={profile}", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
 CHECK_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>check</title></head><body>
 {frames}
 <script>
@@ -123,7 +105,7 @@ def _page_report(browser: str, folder: Path, profile: Path) -> list[dict]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        done = _run(browser, profile, "--dump-dom", f"http://127.0.0.1:{server.server_address[1]}/_check.html")
+        done = run_browser(browser, profile, "--dump-dom", f"http://127.0.0.1:{server.server_address[1]}/_check.html")
     finally:
         server.shutdown()
         server.server_close()
@@ -139,7 +121,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def test_gallery_in_headless_chromium(site, tmp_path):
-    browser = _browser()
+    browser = find_browser()
     report = _page_report(browser, site, tmp_path / "profile")
     assert {r["page"] for r in report} == {"index.html", *(f"{t}.html" for t in TASKS)}
     for page in report:
@@ -148,7 +130,7 @@ def test_gallery_in_headless_chromium(site, tmp_path):
     assert sum(r["images"] for r in report) == sum(len(_refs(site / f"{t}.html").images) for t in TASKS)
 
     shot = tmp_path / "shot.png"
-    done = _run(browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,800",
+    done = run_browser(browser, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,800",
                 (site / "translation_rotation.html").as_uri())
     assert shot.is_file(), done.stderr[-2000:]
     pixels = np.asarray(Image.open(io.BytesIO(shot.read_bytes())).convert("RGB"), dtype=np.int16)
@@ -159,7 +141,7 @@ def test_gallery_in_headless_chromium(site, tmp_path):
 
 
 def test_the_browser_check_catches_a_missing_image(site, tmp_path):
-    browser = _browser()
+    browser = find_browser()
     broken = tmp_path / "broken-site"
     shutil.copytree(site, broken)
     victim = _refs(broken / "docking.html").images[0]
