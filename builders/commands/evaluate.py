@@ -56,7 +56,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     except RunError as error:
         return fail(error)
     if args.plot is not None:
-        from .plot import plot_report
+        from misi_bench.evaluation.plot import plot_report
 
         try:
             plot_report(report, args.plot, label=args.label)

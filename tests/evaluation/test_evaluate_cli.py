@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from misi_bench.builders.tasks import ALL_CONFIGS
 from misi_bench.evaluation import TASKS, read_predictions, read_records
 
 from conftest import run_cli
-from helpers.evaluation_folder import SAMPLE_TASKS, make_folder, make_rows
+from helpers.evaluation_folder import make_folder, make_rows
 
 
 
@@ -65,14 +66,14 @@ def test_oracle_scores_100_on_every_task(folder, capsys, tmp_path):
 
 def test_oracle_scores_100_on_the_sample_build(sample_build, capsys, tmp_path):
     for split in ("test", "tiny"):
-        records = [r for t in SAMPLE_TASKS for r in read_records(sample_build, t, split)]
+        records = [r for t in ALL_CONFIGS for r in read_records(sample_build, t, split)]
         assert records, split
         predictions = oracle_file(tmp_path / f"{split}.jsonl", records)
         code, out, err = evaluate_cli(capsys, "--dataset", str(sample_build), "--split", split,
                                       "--predictions", str(predictions))
         assert code == 0, err
         report = json.loads(out)
-        assert set(report["tasks"]) == set(SAMPLE_TASKS)
+        assert set(report["tasks"]) == set(ALL_CONFIGS)  # the shared build has every config
         assert all(e["composite"] == 100.0 and e["exact"] == 100.0 for e in report["tasks"].values())
 
 
