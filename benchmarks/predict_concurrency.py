@@ -2,7 +2,7 @@
 
 A build of the sample corpus (translation + docking, 512 px: 4 and 7 images per question, the
 sizes a real run sends) is answered by the test suite's OpenAI-compatible stand-in
-(`tests/chat_server.py`) on 127.0.0.1, which takes ``--latency`` seconds per answer. The client
+(`tests/helpers/chat_server.py`) on 127.0.0.1, which takes ``--latency`` seconds per answer. The client
 runs as its own process (``misi-bench predict --quiet``), once per concurrency level, each into a
 fresh file. The yardstick in the same run is the sequential run (concurrency 1): with the
 server's latency fixed, N requests in flight should approach N times its rows/s. A run with

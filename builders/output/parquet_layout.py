@@ -9,7 +9,7 @@
   depends only on the values, not on how the rows happen to be chunked in memory. A row group
   can therefore be written straight from the slices of several checkpoint files, with no
   combined copy, and still give the same bytes as the same rows written from one array
-  (``merge``); ``tests/test_parquet_layout.py`` checks this.
+  (``merge``); ``tests/builders/output/test_parquet_layout.py`` checks this.
 """
 
 from __future__ import annotations

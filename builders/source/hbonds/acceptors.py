@@ -292,7 +292,7 @@ def _phi_psi(dp, hyds, ap, bp, plane, r, phi, theta) -> bool:
 
 
 def is_metal_blocked(model: Model, donor: int, acceptor: int) -> bool:
-    """Metal veto: a metal of the acceptor's own structure within 4 Å at < 45° (§8)."""
+    """Metal veto: a metal of the acceptor's own structure within 4 Å at < 45°."""
     side = model.side(acceptor)
     ap = model.coords[acceptor]
     for metal in model.metals:

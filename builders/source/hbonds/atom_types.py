@@ -65,7 +65,7 @@ def _distance(coords, a, b) -> float:
 
 
 def type_graph(graph: AtomGraph) -> list[str]:
-    """IDATM type of every atom of one molecule (first matching rule of §2.3 wins)."""
+    """IDATM type of every atom of one molecule (the first matching rule wins)."""
     el = graph.elements
     n = len(el)
     nbrs = graph.nbrs

@@ -1,4 +1,4 @@
-"""Donor rules (ChimeraX ``donor_params`` and generic donors) and the donor tests (§6, §7.1).
+"""Donor rules (ChimeraX ``donor_params`` and generic donors) and the donor tests.
 
 Numbers per acceptor class: sp2O (O with planar type), sp3O/pN (O3, O3-, or N with planar
 type), sp3N (N3, N3+), gen (everything else). Upsilon/tau rows hold, per class,
@@ -269,7 +269,7 @@ def _generic(model, spec, donor, acceptor, hyds, cls) -> bool:
     if index is None:
         rp, r = gen_rp, gen_r
         if model.elements[acceptor] == "S":
-            min_bonded -= 9.0  # the +0.35 Å ChimeraX computes here is overwritten (§11.7)
+            min_bonded -= 9.0  # the +0.35 Å ChimeraX computes here is overwritten (docs/hbonds.md, choice 8)
     else:
         rp, r = nums[index], nums[index + 3]
     if not hyds:

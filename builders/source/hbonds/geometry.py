@@ -75,7 +75,7 @@ def _planar_second(center, bond, length, coplanar) -> np.ndarray:
 def bond_positions(center, geometry, length, bonded, coplanar=None, toward=None) -> list[np.ndarray]:
     """Positions of the empty valences of an atom (ChimeraX bond_geom.bond_positions).
 
-    ``toward`` settles the free rotation of a single-neighbour atom (§11.9): one position is put
+    ``toward`` settles the free rotation of a single-neighbour atom (docs/hbonds.md, choice 5): one position is put
     in the plane of the neighbour, the atom and that point, on its side (our choice).
     """
     units = [unit(b - center) for b in bonded]
@@ -94,7 +94,7 @@ def bond_positions(center, geometry, length, bonded, coplanar=None, toward=None)
             c, s = math.cos(math.radians(TET_HALF_DEG)), math.sin(math.radians(TET_HALF_DEG))
             return [center + (anti * c + normal * s) * length, center + (anti * c - normal * s) * length]
         # one neighbour (ChimeraX tetra_pos): one position at 109.5 degrees from it, then the two
-        # of the two-known case; the rotation about the bond is free (``toward``, §11.9)
+        # of the two-known case; the rotation about the bond is free (``toward``)
         axis = units[0]
         ref = None
         if toward is not None:
@@ -196,7 +196,7 @@ def test_theta(dp, hyds, ap, theta: float) -> bool:
 
 
 def test_tau(model: Model, tau, tau_sym, atom: int, other_point: np.ndarray) -> bool:
-    """τ test about the axis from ``atom`` to its single heavy neighbour (§7.1)."""
+    """τ test about the axis from ``atom`` to its single heavy neighbour."""
     if tau is None:
         return True
     coords = model.coords

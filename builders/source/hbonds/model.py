@@ -2,7 +2,7 @@
 
 Pocket atoms come first (indices ``0 .. n_pocket-1``), then ligand atoms. Neighbour lists are
 in a canonical order (pocket atoms by chain, residue number, insertion code, name; ligand
-atoms by name) so that order-dependent rules (§11.4) never depend on the file's atom order.
+atoms by name) so that order-dependent rules (docs/hbonds.md, choice 4) never depend on the file's atom order.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _atom_named(pocket: Pocket, residue, name: str) -> int | None:
 
 def _join_chain_breaks(pocket: Pocket, adjacency: list[set[int]]) -> set[int]:
     """Consecutive amino-acid residues of a chain: bond C->N when the reader did not (residue
-    numbers differing by < 2), else flag both atoms with a missing-structure pseudobond (§2.4)."""
+    numbers differing by < 2), else flag both atoms with a missing-structure pseudobond (docs/hbonds.md, choice 3)."""
     broken: set[int] = set()
     residues = pocket.residues
     for prev, this in zip(residues, residues[1:]):

@@ -1,4 +1,4 @@
-"""Relaxation of the tabulated criteria (ChimeraX ``_process_arg_tuple``, §4 of the criteria)."""
+"""Relaxation of the tabulated criteria (ChimeraX ``_process_arg_tuple``)."""
 
 from __future__ import annotations
 

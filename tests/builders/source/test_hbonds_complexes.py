@@ -89,7 +89,7 @@ def test_1s3v_by_hand(sample_complexes):
 def test_1us0_by_hand(sample_complexes):
     """Ring NH donors (5-ring NH rule, theta/tau, sp2O class: H···O <= 2.09 + 0.4, θ >= 146 - 20)
     to the ligand carboxylate (D···A <= 3.17 + 0.4, θ >= 145 - 20). HIS 110 NE2 carries no H in
-    the file: as ChimeraX does for a residue named HIS (criteria §11.8) it is Npl and gets a
+    the file: as ChimeraX does for a residue named HIS (docs/hbonds.md, choice 7) it is Npl and gets a
     computed H on the external bisector of CD2-NE2-CE1, 0.91 Å from N."""
     c = _complex(sample_complexes, "1us0")
     lig, poc = c.ligand, c.pocket
@@ -175,7 +175,7 @@ def test_pair_passing_both_ways_is_reported_once_with_the_pocket_as_donor():
 
 
 def test_first_phosphate_oxygen_by_name_gets_the_syn_anti_rule():
-    """Rule 1 (phosphate with three O-) applies to the first O- in bond order only (§11.4); the
+    """Rule 1 (phosphate with three O-) applies to the first O- in bond order only (docs/hbonds.md, choice 4); the
     bond order is the atoms' name order, so the choice does not depend on the file order."""
     mol = embedded("COP(=O)([O-])[O-]")
     names = {0: "C1", 1: "O1", 2: "P1", 3: "OZ", 4: "OB", 5: "OM"}
@@ -200,7 +200,7 @@ def dipeptide_far_away():
 def test_chain_break_with_a_numbering_gap_makes_a_pseudobond():
     """Consecutive residues of one chain without a C-N bond: numbers differing by >= 2 give a
     missing-structure pseudobond (N3+ that matches no pattern -> generic N donor); by 1, a
-    (long) bond as ChimeraX makes, so the N stays Npl (criteria §2.4, our reading of §11.2)."""
+    (long) bond as ChimeraX makes, so the N stays Npl (docs/hbonds.md, choice 3)."""
     from helpers.hbonds import dipeptide_pocket
 
     from misi_bench.builders.source.hbonds.donors import classify_donor
