@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +80,7 @@ class PlacedLabel:
     def text(self) -> str:
         return self.label.text
 
-    @property
+    @cached_property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
         None for a label without ink."""
@@ -140,15 +140,17 @@ def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
     """The labels in drawing order (by ``style.LABEL_LAYERS``, stable), without those of the
     classes in ``style.YIELDING_LABELS`` whose ink box meets the box of a label that answers can
     name (``style.ANSWER_LABELS``)."""
-    named = [p.box for p in placed if label_class(p.label) in style.ANSWER_LABELS and p.box is not None]
-
-    def yields(p: PlacedLabel) -> bool:
-        if label_class(p.label) not in style.YIELDING_LABELS:
-            return False
-        own = p.box
-        return own is not None and any(overlaps(own, box) for box in named)
-
-    return sorted((p for p in placed if not yields(p)), key=lambda p: style.LABEL_LAYERS[label_class(p.label)])
+    classes = [label_class(p.label) for p in placed]
+    named = np.array([p.box for p, c in zip(placed, classes) if c in style.ANSWER_LABELS and p.box is not None],
+                     dtype=np.int64).reshape(-1, 4)
+    candidates = [i for i, (p, c) in enumerate(zip(placed, classes)) if c in style.YIELDING_LABELS and p.box is not None]
+    own = np.array([placed[i].box for i in candidates], dtype=np.int64).reshape(-1, 1, 4)
+    # overlaps() of every candidate with every named box at once (integer boxes: exact)
+    meets = ((np.minimum(own[..., 2], named[:, 2]) > np.maximum(own[..., 0], named[:, 0]))
+             & (np.minimum(own[..., 3], named[:, 3]) > np.maximum(own[..., 1], named[:, 1]))).any(axis=1)
+    left_out = {i for i, hidden in zip(candidates, meets.tolist()) if hidden}
+    kept = [i for i in range(len(placed)) if i not in left_out]
+    return [placed[i] for i in sorted(kept, key=lambda i: style.LABEL_LAYERS[classes[i]])]
 
 
 def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
