@@ -154,18 +154,24 @@ def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
 
 
 def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
-    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order.
+    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order, in place.
 
     Each label is the label color times its depth-cue factor, alpha-blended through the glyph
-    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
+    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic). Only the band of
+    rows the labels reach goes through Pillow (a paste clips to the image edges either way)."""
     if not placed:
         return image
-    canvas = Image.fromarray(image, "RGB")
+    top = max(0, min(label.y1 - label.mask.height for label in placed))
+    bottom = min(image.shape[0], max(label.y1 for label in placed))
+    if bottom <= top:
+        return image
+    canvas = Image.fromarray(image[top:bottom], "RGB")
     for label in placed:
         mask = label.mask
         color = _cued_color(math.floor(255.0 * label.cue + 0.5))
-        canvas.paste(color, (label.x0, label.y1 - mask.height, label.x0 + mask.width, label.y1), mask)
-    return np.asarray(canvas)
+        canvas.paste(color, (label.x0, label.y1 - mask.height - top, label.x0 + mask.width, label.y1 - top), mask)
+    image[top:bottom] = np.asarray(canvas)
+    return image
 
 
 @lru_cache(maxsize=256)
