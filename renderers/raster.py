@@ -527,4 +527,4 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
     lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far)
     atom = _gather(owner_of_prim, keys & _ID_MASK)
-    return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see downsampled
+    return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums
