@@ -8,8 +8,9 @@ process tree (build + pool workers), polled every 0.1 s. That sum counts shared 
 per process, so PSS (shared pages split between the processes sharing them) is printed as well; the
 targets are checked on the RSS sum. A build that skips any complex or task aborts the benchmark.
 
-Prints: seconds per complex with 1 and 2 workers, the speed-up, images per second, peak RSS for
-50 vs 200 complexes, and the projected wall time of the full 3,993-complex build on 2 and 16
+Prints: seconds per complex with 1 and 2 workers (wall, and CPU of the whole process tree: the
+figure to compare on a busy machine), the speed-up, images per second, milliseconds and Parquet
+bytes per distinct image, peak RSS for 50 vs 200 complexes, and the projected wall time of the full 3,993-complex build on 2 and 16
 cores. Targets: <= 3 s per complex per core, speed-up >= 1.7x from 1 to 2 workers, peak RSS
 ratio 200/50 <= 1.2 and under 1.5 GB at 512 px.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -119,6 +121,7 @@ def run_build(corpus: Path, split_file: Path, out: Path, workers: int, image_siz
     parent = psutil.Process(process.pid)
     peak = peak_pss = 0
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     while process.poll() is None:
         try:
             memory = [p.memory_full_info() for p in (parent, *parent.children(recursive=True)) if p.is_running()]
@@ -128,6 +131,8 @@ def run_build(corpus: Path, split_file: Path, out: Path, workers: int, image_siz
             pass
         time.sleep(0.1)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and its (reaped) workers
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"build failed (exit {process.returncode})")
     manifest = json.loads((out / "manifest.json").read_text())
@@ -135,7 +140,12 @@ def run_build(corpus: Path, split_file: Path, out: Path, workers: int, image_siz
     failures = manifest["skipped"] + manifest["skipped_tasks"]
     if failures:  # a build that generated less is not a timing of the build
         raise SystemExit(f"build skipped {len(failures)} complex(es)/task(s), e.g. {failures[0]}")
-    return {"seconds": seconds, "peak_rss": peak, "peak_pss": peak_pss, "manifest": manifest}
+    return {"seconds": seconds, "cpu": cpu, "peak_rss": peak, "peak_pss": peak_pss, "manifest": manifest}
+
+
+def shard_bytes(manifest: dict) -> int:
+    return sum(shard["bytes"] for splits in manifest["configs"].values() for split in splits.values()
+               for shard in split["shards"])
 
 
 def _child_build(options: dict) -> None:
@@ -185,6 +195,11 @@ def main() -> None:
                   f"{run['seconds'] / args.complexes:.2f} s/complex ({run['seconds'] * workers / args.complexes:.2f} s/complex/core), "
                   f"{images['distinct'] / run['seconds']:.1f} distinct images/s ({images['slots'] / run['seconds']:.1f} image slots/s), "
                   f"peak RSS {run['peak_rss'] / 2**20:.0f} MiB (PSS {run['peak_pss'] / 2**20:.0f} MiB)", flush=True)
+            print(f"  CPU {run['cpu']:.1f} s = {run['cpu'] / args.complexes:.2f} CPU s/complex, "
+                  f"{run['seconds'] * workers / images['distinct'] * 1000:.1f} ms wall x cores and "
+                  f"{run['cpu'] / images['distinct'] * 1000:.1f} ms CPU per distinct image, "
+                  f"{shard_bytes(run['manifest']) / images['distinct'] / 1024:.1f} KiB Parquet per distinct image",
+                  flush=True)
         differing = [t for t in timing[1]["manifest"]["configs"]
                      if timing[1]["manifest"]["configs"][t] != timing[2]["manifest"]["configs"][t]]
         print("1 and 2 workers: " + ("identical shards" if not differing and timing[1]["manifest"] == timing[2]["manifest"]

@@ -5,6 +5,11 @@ background, the same element / residue colors. Prints the median milliseconds pe
 each renderer (ours including PNG encoding, PyMOL's ``cmd.png(..., ray=1)`` including its PNG
 write) and the ratio.
 
+Then the end-to-end figure: a one-worker build of the whole sample corpus (every task; reading,
+hydrogen bonds, rendering, PNG, Parquet) in a child process, as milliseconds per distinct image
+(wall and CPU time of the child; CPU time is the figure to compare on a busy machine), its peak
+RSS, PNG and Parquet bytes per distinct image, and PyMOL's median per image over ours end to end.
+
 PyMOL is not a dependency of the package; run with a Python that has both, e.g.::
 
     python3 -m venv /tmp/venv-pymol
@@ -25,7 +30,11 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import json  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -108,12 +117,35 @@ def pymol_png(cmd, view: str, out: Path) -> None:
     cmd.set_view(base)
 
 
+def end_to_end(out: Path) -> dict:
+    """A one-worker ``misi-bench build --sample`` into ``out`` in a child process: wall and CPU
+    seconds, peak RSS (bytes), distinct images, and their PNG and Parquet bytes."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "build", "--sample", "--out", str(out),
+                    "--workers", "1", "--quiet"], check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import pyarrow.parquet as pq
+
+    pngs = {}
+    for shard in sorted(out.glob("data/*/*.parquet")):
+        for row in pq.read_table(shard, columns=["images"]).column("images").to_pylist():
+            pngs.update((image["bytes"], None) for image in row)
+    distinct = json.loads((out / "manifest.json").read_text())["images"]["distinct"]
+    assert distinct == len(pngs), (distinct, len(pngs))
+    return {"wall": wall, "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "peak_rss": after.ru_maxrss * 1024, "distinct": distinct, "png_bytes": sum(map(len, pngs)),
+            "parquet_bytes": sum(f.stat().st_size for f in out.glob("data/*/*.parquet"))}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, help="PDBbind directory (default: bundled sample corpus)")
     parser.add_argument("--pymol-threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3, help="timed renders per scene for ours")
     parser.add_argument("--save", type=Path, help="write ours/pymol PNGs here")
+    parser.add_argument("--no-build", action="store_true", help="skip the end-to-end sample build")
     args = parser.parse_args(argv)
 
     from pymol import cmd
@@ -146,6 +178,17 @@ def main(argv=None) -> None:
     ours, pymol = statistics.median(ours_ms), statistics.median(pymol_ms)
     print(f"\n{len(complexes)} complexes x {len(VIEWS)} views, 512x512, pymol max_threads={args.pymol_threads}")
     print(f"median ms/image   ours (incl. PNG): {ours:.1f}   pymol ray=1: {pymol:.1f}   ratio: {pymol / ours:.1f}x")
+    if args.no_build:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        run = end_to_end(Path(tmp) / "sample-build")
+    n = run["distinct"]
+    print(f"\nend to end (one-worker sample build, all tasks): {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU "
+          f"for {n} distinct images = {run['wall'] / n * 1000:.1f} ms wall, {run['cpu'] / n * 1000:.1f} ms CPU "
+          f"per distinct image; peak RSS {run['peak_rss'] / 2**20:.0f} MiB")
+    print(f"bytes per distinct image: PNG {run['png_bytes'] / n / 1024:.1f} KiB, Parquet "
+          f"{run['parquet_bytes'] / n / 1024:.1f} KiB")
+    print(f"pymol ray=1 median / ours end to end (CPU): {pymol / (run['cpu'] / n * 1000):.1f}x")
 
 
 if __name__ == "__main__":

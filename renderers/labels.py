@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +80,7 @@ class PlacedLabel:
     def text(self) -> str:
         return self.label.text
 
-    @property
+    @cached_property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
         None for a label without ink."""
@@ -140,30 +140,38 @@ def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
     """The labels in drawing order (by ``style.LABEL_LAYERS``, stable), without those of the
     classes in ``style.YIELDING_LABELS`` whose ink box meets the box of a label that answers can
     name (``style.ANSWER_LABELS``)."""
-    named = [p.box for p in placed if label_class(p.label) in style.ANSWER_LABELS and p.box is not None]
-
-    def yields(p: PlacedLabel) -> bool:
-        if label_class(p.label) not in style.YIELDING_LABELS:
-            return False
-        own = p.box
-        return own is not None and any(overlaps(own, box) for box in named)
-
-    return sorted((p for p in placed if not yields(p)), key=lambda p: style.LABEL_LAYERS[label_class(p.label)])
+    classes = [label_class(p.label) for p in placed]
+    named = np.array([p.box for p, c in zip(placed, classes) if c in style.ANSWER_LABELS and p.box is not None],
+                     dtype=np.int64).reshape(-1, 4)
+    candidates = [i for i, (p, c) in enumerate(zip(placed, classes)) if c in style.YIELDING_LABELS and p.box is not None]
+    own = np.array([placed[i].box for i in candidates], dtype=np.int64).reshape(-1, 1, 4)
+    # overlaps() of every candidate with every named box at once (integer boxes: exact)
+    meets = ((np.minimum(own[..., 2], named[:, 2]) > np.maximum(own[..., 0], named[:, 0]))
+             & (np.minimum(own[..., 3], named[:, 3]) > np.maximum(own[..., 1], named[:, 1]))).any(axis=1)
+    left_out = {i for i, hidden in zip(candidates, meets.tolist()) if hidden}
+    kept = [i for i in range(len(placed)) if i not in left_out]
+    return [placed[i] for i in sorted(kept, key=lambda i: style.LABEL_LAYERS[classes[i]])]
 
 
 def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
-    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order.
+    """``image`` (H, W, 3 uint8) with the ``placed`` labels blended on top, in order, in place.
 
     Each label is the label color times its depth-cue factor, alpha-blended through the glyph
-    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic)."""
+    coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic). Only the band of
+    rows the labels reach goes through Pillow (a paste clips to the image edges either way)."""
     if not placed:
         return image
-    canvas = Image.fromarray(image, "RGB")
+    top = max(0, min(label.y1 - label.mask.height for label in placed))
+    bottom = min(image.shape[0], max(label.y1 for label in placed))
+    if bottom <= top:
+        return image
+    canvas = Image.fromarray(image[top:bottom], "RGB")
     for label in placed:
         mask = label.mask
         color = _cued_color(math.floor(255.0 * label.cue + 0.5))
-        canvas.paste(color, (label.x0, label.y1 - mask.height, label.x0 + mask.width, label.y1), mask)
-    return np.asarray(canvas)
+        canvas.paste(color, (label.x0, label.y1 - mask.height - top, label.x0 + mask.width, label.y1 - top), mask)
+    image[top:bottom] = np.asarray(canvas)
+    return image
 
 
 @lru_cache(maxsize=256)

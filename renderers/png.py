@@ -32,9 +32,13 @@ def encode_png(rgb: np.ndarray) -> bytes:
             + _chunk(b"IEND", b""))
 
 
-def to_uint8(rgb: np.ndarray) -> np.ndarray:
-    """Float 0..1 → uint8 with round-half-up (no platform-dependent rounding)."""
-    scaled = np.asarray(np.clip(rgb, 0.0, 1.0))
-    scaled *= 255.0  # in place: the same float operations as floor(clip * 255 + 0.5), fewer copies
+def to_uint8(rgb: np.ndarray, scale: float = 255.0) -> np.ndarray:
+    """``floor(clip(rgb · scale, 0, 255) + 0.5)`` as uint8: float 0..1 → 0..255 with round-half-up
+    (no platform-dependent rounding). This equals ``clip(rgb, 0, 1) · 255`` quantised (the product
+    is rounded once and is monotonic, 1 · 255 is exact). A sum of 4ᵏ box-filter samples is
+    quantised with ``scale`` = 255 / 4ᵏ: the same as its mean's quantisation, because dividing a
+    float32 by 4ᵏ is exact (below 2⁻¹²⁴, where it would not be, both give 0)."""
+    scaled = np.multiply(rgb, scale, dtype=np.float32)
+    np.clip(scaled, 0.0, 255.0, out=scaled)
     scaled += 0.5
     return np.floor(scaled, out=scaled).astype(np.uint8)

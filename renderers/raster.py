@@ -81,19 +81,22 @@ class Frame:
         out[self.pixels] = self.colors
         return out.reshape(self.height, self.width, 3)
 
-    def downsampled(self, factor: int) -> np.ndarray:
-        """Box-filtered (H/f, W/f, 3) float32 image: each output pixel averages f×f samples.
+    def box_sums(self, factor: int) -> np.ndarray:
+        """(H/f, W/f, 3) float32: per output pixel, the sum of its f×f samples (a box filter
+        before the division by f², which ``final_pixels`` folds into quantisation).
 
         ``np.bincount`` adds each output pixel's samples in float64 in the order of ``pixels``
-        (ascending), which is what makes the result reproducible to the bit. It reads one color
-        channel at a time, which is why ``rasterize`` stores ``colors`` channel-major."""
+        (ascending), which is what makes the result reproducible to the bit; each sum is rounded
+        to float32 once. It reads one color channel at a time, which is why ``rasterize`` stores
+        ``colors`` channel-major."""
         w, h = self.width // factor, self.height // factor
-        rows, cols = _rows_cols(self.pixels, self.width, self.height)
-        target = (rows // factor) * w + cols // factor
+        # output index (row // f)·w + col // f = pixel // f − (row − row // f)·w (W = f·w)
+        per_row = np.diff(np.searchsorted(self.pixels, np.arange(self.height + 1) * self.width))
+        rows = np.arange(self.height)
+        target = self.pixels // factor - np.repeat((rows - rows // factor) * w, per_row)
         out = np.empty((h * w, 3), dtype=np.float32)
         for channel in range(3):
             out[:, channel] = np.bincount(target, weights=self.colors[:, channel], minlength=h * w)
-        out *= np.float32(1.0 / (factor * factor))
         return out.reshape(h, w, 3)
 
 
@@ -524,4 +527,4 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
     lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far)
     atom = _gather(owner_of_prim, keys & _ID_MASK)
-    return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see downsampled
+    return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums

@@ -100,10 +100,14 @@ def label_boxes(complex_, scene: Scene) -> list[PlacedLabel]:
 
 
 def final_pixels(frame: Frame, supersample: int) -> np.ndarray:
-    """(H, W, 3) uint8 image of ``frame``: box-filtered when supersampled; otherwise only the
-    covered samples are quantized and scattered (the same values, without a dense float pass)."""
+    """(H, W, 3) uint8 image of ``frame``: box-filtered when supersampled (the division by the
+    sample count folded into quantisation, exact for the power-of-two counts of 2×2 and 4×4);
+    otherwise only the covered samples are quantized and scattered (the same values, without a
+    dense float pass)."""
     if supersample > 1:
-        return to_uint8(frame.downsampled(supersample))
+        if supersample & (supersample - 1):
+            raise ValueError(f"supersampling must be a power of two, got {supersample}")
+        return to_uint8(frame.box_sums(supersample), 255.0 / supersample ** 2)
     image = np.zeros((frame.height * frame.width, 3), dtype=np.uint8)
     image[frame.pixels] = to_uint8(frame.colors)
     return image.reshape(frame.height, frame.width, 3)
