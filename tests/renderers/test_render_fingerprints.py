@@ -1,6 +1,6 @@
 """The renderer draws exactly the pixels it drew before the speed work (issue 18), on every CPU.
 
-Reference: ``tests/fixtures/render_fingerprints.json``, written by ``tests/render_fingerprints.py``
+Reference: ``tests/fixtures/render_fingerprints.json``, written by ``tests/helpers/render_fingerprints.py``
 with the renderer as it was before (commit 9c6a2cd). Pixels are compared decoded, so a change of
 PNG encoding alone passes; a change of a single pixel value fails. Pixels depend on the numpy,
 Pillow and FreeType builds (float kernels, glyph rasterization), so the comparison with the stored
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import render_fingerprints as fp
+from helpers import render_fingerprints as fp
 
 REFERENCE = json.loads(fp.FIXTURE.read_text())
 
@@ -36,6 +36,7 @@ def test_renders_have_the_reference_pixels():
     assert not changed, f"{len(changed)} of {len(got)} scenes changed pixels, e.g. {changed[0]}"
 
 
+@pytest.mark.slow  # its own 64 px build: the reference digests were taken at that size
 def test_sample_build_has_the_reference_pixels():
     _needs_reference_versions()
     got = fp.sample_build_digests()
@@ -61,10 +62,10 @@ def _cpu_variants() -> dict[str, dict[str, str]]:
 _CHILD = """
 import hashlib, json, sys
 sys.path.insert(0, sys.argv[1])
-import render_fingerprints as fp
+from helpers import render_fingerprints as fp
 from numpy._core._multiarray_umath import __cpu_features__
 from misi_bench.renderers import render_png
-from misi_bench.builders.pdbbind import load_complexes, sample_corpus_dir
+from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
 complexes = {cx.pdb_id: cx for cx in load_complexes(sample_corpus_dir())[0]}
 pngs = {f"{i} {s.to_json()}": render_png(complexes[i], s) for i, s in fp.scenes()}
 print(json.dumps({"features": [k for k, v in __cpu_features__.items() if v],
@@ -76,7 +77,7 @@ print(json.dumps({"features": [k for k, v in __cpu_features__.items() if v],
 def _run_child(env_changes: dict[str, str]) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE")}
     env.update(env_changes)
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).parent)], env=env,
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).parents[1])], env=env,
                          capture_output=True, text=True, check=True, timeout=600)
     return json.loads(out.stdout)
 

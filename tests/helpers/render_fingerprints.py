@@ -8,8 +8,8 @@ producing exactly those pixels, on every CPU code path.
 It also holds, per config, one digest of the decoded pixels of every image of a 64 px build of
 the whole sample corpus, in row order (:func:`build_digests`).
 
-    python tests/render_fingerprints.py            # print this interpreter's fingerprints as JSON
-    python tests/render_fingerprints.py --write    # (re)write the fixture (only for a deliberate change)
+    python tests/helpers/render_fingerprints.py            # print this interpreter's fingerprints as JSON
+    python tests/helpers/render_fingerprints.py --write    # (re)write the fixture (only for a deliberate change)
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import numpy as np
 import PIL
 from PIL import Image, features
 
-from misi_bench.builders.pdbbind import load_complexes, sample_corpus_dir
+from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
 from misi_bench.renderers import Scene, render_png
 
-FIXTURE = Path(__file__).parent / "fixtures" / "render_fingerprints.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render_fingerprints.json"
 
 # Every code path of the renderer: 2x2 supersampled 512 px and 300 px (odd) images, 1024 px images
 # rasterized at their own size (the name tasks), zoom with the eye close to the pocket, rolls off
@@ -89,7 +89,7 @@ def build_digests(out: Path) -> dict[str, str]:
 
 def sample_build_digests() -> dict[str, str]:
     """:func:`build_digests` of a fresh ``BUILD_SIZE`` px build of every config of the sample corpus."""
-    from misi_bench.builders.build import BuildConfig, build
+    from misi_bench.builders.run.build import BuildConfig, build
     from misi_bench.builders.tasks import ALL_CONFIGS
 
     corpus = sample_corpus_dir()
