@@ -28,9 +28,9 @@ import datasets
 import pyarrow.parquet as pq
 
 from misi_bench.builders import __version__
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.features import task_features
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.output.features import task_features
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks import ALL_CONFIGS, TASKS
 
 _DESCRIPTION = "MiSI-Bench: microscopic spatial intelligence questions on protein-ligand complexes (arXiv:2512.10867)."

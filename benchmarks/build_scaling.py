@@ -92,7 +92,7 @@ _REPOSE = {"_pocket.pdb": _repose_pdb, "_ligand.sdf": _repose_sdf, "_ligand.mol2
 
 def make_scale_corpus(folder: Path, count: int) -> Path:
     """``count`` synthetic complexes (re-posed, renamed sample complexes) + an all-train split file."""
-    from misi_bench.builders.pdbbind import find_entries, sample_corpus_dir
+    from misi_bench.builders.source.pdbbind import find_entries, sample_corpus_dir
 
     sources = find_entries(sample_corpus_dir())
     folder.mkdir(parents=True)
@@ -149,7 +149,7 @@ def shard_bytes(manifest: dict) -> int:
 
 
 def _child_build(options: dict) -> None:
-    from misi_bench.builders.build import BuildConfig, build
+    from misi_bench.builders.run.build import BuildConfig, build
 
     build(BuildConfig(source=Path(options["source"]), out=Path(options["out"]), split_file=Path(options["split_file"]),
                       workers=options["workers"], image_size=options["image_size"], splits=tuple(options["splits"]),

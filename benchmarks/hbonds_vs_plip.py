@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from misi_bench.builders.hbonds import find_hbonds
-from misi_bench.builders.pdbbind import load_complexes, sample_corpus_dir
-from misi_bench.builders.structure import Complex
+from misi_bench.builders.source.hbonds import find_hbonds
+from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
+from misi_bench.builders.source.structure import Complex
 
 SHORT = 3.3  # Å: PLIP bonds this short should be found by us
 LIGAND_RESNAME, LIGAND_CHAIN, LIGAND_RESNUM = "LIG", "Z", 999

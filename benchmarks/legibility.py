@@ -6,7 +6,7 @@ process by setting those values (``before()``), which renders the same bytes as 
 "After" is the current code. For each, the whole sample is built (all nine tasks, seed 0, one
 worker) into a temporary folder and this prints:
 
-- legibility, as ``misi-bench audit`` computes it (``builders/audit/legibility.py``): shares of
+- legibility, as ``misi-bench audit`` computes it (``audit/legibility.py``): shares of
   clear labels (ink box inside the image, no other label's box covering > 10 % of it) and, when
   ``tesseract`` is installed, the OCR read-back of the label names answers use;
 - bytes of the build's Parquet files, per config and in total;
@@ -32,10 +32,10 @@ import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from misi_bench.builders.audit import legibility
-from misi_bench.builders.audit.data import Build, Complexes, complex_id_of_image, default_thresholds, scene_of
-from misi_bench.builders.build import BuildConfig, build
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.audit import legibility
+from misi_bench.audit.data import Build, Complexes, complex_id_of_image, default_thresholds, scene_of
+from misi_bench.builders.run.build import BuildConfig, build
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks import TASKS
 from misi_bench.renderers import Scene, render_png, style
 

@@ -2,7 +2,7 @@
 
 A build of the sample corpus (translation + docking, 512 px: 4 and 7 images per question, the
 sizes a real run sends) is answered by the test suite's OpenAI-compatible stand-in
-(`tests/chat_server.py`) on 127.0.0.1, which takes ``--latency`` seconds per answer. The client
+(`tests/helpers/chat_server.py`) on 127.0.0.1, which takes ``--latency`` seconds per answer. The client
 runs as its own process (``misi-bench predict --quiet``), once per concurrency level, each into a
 fresh file. The yardstick in the same run is the sequential run (concurrency 1): with the
 server's latency fixed, N requests in flight should approach N times its rows/s. A run with
@@ -26,22 +26,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' helpers package
 
-from chat_server import ChatServer  # noqa: E402
+from helpers.chat_server import ChatServer  # noqa: E402
 
 TASKS = ("translation", "docking")
 
 
 def build(out: Path, image_size: int) -> None:
-    subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "build", "--sample", "--out", str(out),
+    subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "build", "--sample", "--out", str(out),
                     "--tasks", ",".join(TASKS), "--splits", "train,test", "--image-size", str(image_size), "--quiet"],
                    check=True, capture_output=True)
 
 
 def run_predict(dataset: Path, server: ChatServer, out: Path, concurrency: int) -> tuple[int, float]:
     """(rows answered, wall seconds as predict reports them)."""
-    result = subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "predict", "--dataset", str(dataset),
+    result = subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "predict", "--dataset", str(dataset),
                              "--split", "train", "--task", ",".join(TASKS), "--base-url", server.base_url,
                              "--model", server.model, "--out", str(out), "--concurrency", str(concurrency), "--quiet"],
                             capture_output=True, text=True, check=True)

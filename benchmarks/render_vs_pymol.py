@@ -39,7 +39,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from misi_bench.builders import pdbbind  # noqa: E402
+from misi_bench.builders.source import pdbbind  # noqa: E402
 from misi_bench.renderers import VIEWS, Scene, render_png  # noqa: E402
 from misi_bench.renderers import style  # noqa: E402
 
@@ -122,7 +122,7 @@ def end_to_end(out: Path) -> dict:
     seconds, peak RSS (bytes), distinct images, and their PNG and Parquet bytes."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "misi_bench.builders.cli", "build", "--sample", "--out", str(out),
+    subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "build", "--sample", "--out", str(out),
                     "--workers", "1", "--quiet"], check=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

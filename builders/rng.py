@@ -1,4 +1,4 @@
-"""Per-question random generators (design.md, Determinism).
+"""Per-question random generators (docs/conventions.md, Determinism).
 
 Each stream is a local ``numpy.random.Generator`` seeded from a SHA-256 of (seed, task, split,
 pdb_id, index), so a question's draws never depend on worker count, order, or which other

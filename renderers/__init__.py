@@ -42,6 +42,7 @@ Rendering and geometry (``render.py``, ``camera.py``)::
     project(camera_points, width=512) -> (N, 2)  # continuous pixels (u from left, v from top);
         # u = W/2 + (W/2)·x/(D·tan 15°), v = H/2 − (W/2)·y/(D·tan 15°), D = −z
     pixel_size(depth, width=512) -> Å per pixel at that depth
+    focal_length(width) -> pixels per unit of x/D (the projection's scale)
     camera_for(complex, scene) -> Camera         # .to_camera(points), .project(points), .distance
     label_boxes(complex, scene) -> [PlacedLabel] # the labels drawn, in drawing order, without
         # rasterizing: .box = ink box (left, top, right, bottom) px, .label = what it labels
@@ -56,13 +57,13 @@ draw order and which labels yield (``labels.py``), 2×2 supersampling below 1024
 (``raster.py``), and the zoom calibration (``docs/rendering.md``).
 """
 
-from .camera import Camera, pixel_size, project
+from .camera import Camera, focal_length, pixel_size, project
 from .operations import Operation, Operations, OperationSyntaxError
 from .render import CameraCoords, Layout, camera_coords, camera_for, label_boxes, layout, render, render_array, render_png
 from .scene import CONTENTS, VIEW_OPERATIONS, VIEWS, Scene, SceneError
 
 __all__ = [
     "CONTENTS", "VIEWS", "VIEW_OPERATIONS", "Camera", "CameraCoords", "Layout", "Operation", "OperationSyntaxError",
-    "Operations", "Scene", "SceneError", "camera_coords", "camera_for", "label_boxes", "layout", "pixel_size",
+    "Operations", "Scene", "SceneError", "camera_coords", "camera_for", "focal_length", "label_boxes", "layout", "pixel_size",
     "project", "render", "render_array", "render_png",
 ]

@@ -1,6 +1,6 @@
 """ChimeraX's default camera: perspective, 30° horizontal field of view, fit like ``view``.
 
-Frames (scene-conventions §0-3): scene coordinates are the file's, in Å. Camera coordinates
+Frames (docs/conventions.md, Frames and camera): scene coordinates are the file's, in Å. Camera coordinates
 have the eye at the origin, x right, y up, z toward the viewer (visible points have z < 0).
 A :class:`Camera` is the rigid map ``p_cam = R @ p_scene + t`` plus the image size.
 
@@ -127,6 +127,11 @@ def project(camera_points: np.ndarray, width: int = 512, height: int | None = No
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(depth > 0, (width / 2) / (depth * TAN_HALF_FOV), np.nan)
     return np.stack([width / 2 + p[:, 0] * scale, height / 2 - p[:, 1] * scale], axis=1)
+
+
+def focal_length(width: int) -> float:
+    """Pixels per unit of x/D (the projection's scale): (W/2) / tan 15°."""
+    return (width / 2) / TAN_HALF_FOV
 
 
 def pixel_size(depth: float | np.ndarray, width: int = 512) -> float | np.ndarray:

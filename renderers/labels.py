@@ -1,6 +1,6 @@
 """Labels: white text drawn on top of the image, sized with depth, from a bundled font.
 
-Placement follows ChimeraX (scene-conventions §7): the text box's lower-left corner sits at the
+Placement follows ChimeraX (docs/conventions.md, Style): the text box's lower-left corner sits at the
 anchor plus an offset in camera axes (atom labels: 0.4 Å right, 0.5 Å toward the viewer;
 residue labels: at the mean of all the residue's atoms), labels are never hidden by atoms, later
 labels overwrite earlier ones, and they are depth-cued like atoms.
@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from . import style
-from .camera import Camera, pixel_size
+from .camera import Camera, focal_length, pixel_size
 from .content import LIGAND_ATOM, Label
 
 FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
@@ -104,7 +104,7 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
     end = near + style.DEPTH_CUE_END * (far - near)
     with np.errstate(divide="ignore", invalid="ignore"):
         cues = np.clip((end - depths) / max(end - start, 1e-9), 0.0, 1.0)
-        f = (width / 2) / np.tan(np.radians(style.FIELD_OF_VIEW / 2))
+        f = focal_length(width)
         us = np.floor(width / 2 + anchors[:, 0] * f / depths)
         vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
         sizes = label_size_px(depths, width)

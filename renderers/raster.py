@@ -7,7 +7,7 @@ each row (no wasted box corners). Each fragment's eye ray is intersected analyti
 sphere or finite cylinder (exact perspective, float32), and the nearest hit per pixel wins
 through ``np.minimum.at`` on an int64 key (quantised depth << 24 | primitive id), which is exact
 and independent of evaluation order. Only the winners are shaded (two camera-fixed directional
-lights + ambient + specular, then depth cue; scene-conventions §6).
+lights + ambient + specular, then depth cue; docs/conventions.md, Style).
 
 Speed: a render is ~10⁵–10⁶ fragments, and with numpy the cost is the passes over arrays and
 above all the data movement (gathers, spreads, cache misses), so:
@@ -360,7 +360,7 @@ _FILL = style.FILL_LIGHT.astype(np.float32)
 
 
 def _lighting(nx, ny, nz, dx, dy) -> tuple[np.ndarray, np.ndarray]:
-    """scene-conventions §6 fragment formula, as (diffuse, specular) float32 factors:
+    """docs/conventions.md, Style fragment formula, as (diffuse, specular) float32 factors:
     color = min(base · diffuse + specular, 1). ``(nx, ny, nz)`` surface normals (any length),
     ``(dx, dy, -1)`` the eye rays."""
     inv_n = 1.0 / np.sqrt(nx * nx + ny * ny + nz * nz)
@@ -474,7 +474,7 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     """Draw atoms (camera-frame ``points``, ``radii``, ``colors`` (n,3) in 0..1) and half-bond
     sticks (``bonds`` (m,2), radius ``style.STICK_RADIUS``) on a ``width`` × ``height`` grid.
 
-    ``near``/``far`` are the clip / depth-cue distances (scene-conventions §1, §6).
+    ``near``/``far`` are the clip / depth-cue distances (docs/conventions.md, Frames and camera / Style).
     """
     assert style.SHININESS == 30, "_lighting hard-codes the exponent 30"
     points = np.asarray(points, dtype=np.float64).reshape(-1, 3)

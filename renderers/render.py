@@ -44,7 +44,7 @@ def camera_coords(complex_, scene: Scene) -> CameraCoords:
 
 
 def near_far(shown: Displayed, camera: Camera) -> tuple[float, float]:
-    """ChimeraX's per-frame near/far planes from the bounds of what is displayed (§1)."""
+    """ChimeraX's per-frame near/far planes from the bounds of what is displayed (docs/conventions.md, Frames and camera)."""
     low, high = bounds(shown.coords, shown.radii)
     center = camera.to_camera(((low + high) / 2)[None])[0]
     d = -center[2]

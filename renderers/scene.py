@@ -15,7 +15,7 @@ from .operations import Operations
 
 CONTENTS = ("complex", "pocket", "ligand", "residue")
 
-# The six views from the front (scene-conventions §4): the face named ends up toward the viewer.
+# The six views from the front (docs/conventions.md, Commands and views): the face named ends up toward the viewer.
 VIEW_OPERATIONS: dict[str, str] = {
     "front": "",
     "left": "roll y 90",

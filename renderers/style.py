@@ -1,13 +1,13 @@
 """Colors, radii, lights and label sizes: every look-and-feel constant, with its source.
 
-Values follow ``docs/scene-conventions.md`` (ChimeraX defaults) unless marked *our choice*.
+Values follow ``docs/conventions.md`` (ChimeraX defaults) unless marked *our choice*.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# --- colors (scene-conventions §5: Jmol element table as used by ChimeraX) -------------------
+# --- colors (docs/conventions.md, Style: ChimeraX's Jmol element table) -------------------
 # Background: black (the rasterizer starts from zeros; the depth cue fades toward it).
 LIGAND_CARBON = (144, 144, 144)  # #909090, `color byelement`
 POCKET_CARBONS = ((191, 153, 242), (242, 179, 102))  # #BF99F2 / #F2B366 by Residue.color_index
@@ -40,15 +40,15 @@ def element_color(element: str) -> tuple[int, int, int]:
     return ELEMENT_COLORS.get(element, ELEMENT_COLORS.get(element.capitalize(), UNKNOWN_ELEMENT))
 
 
-# --- geometry (scene-conventions §6) --------------------------------------------------------
+# --- geometry (docs/conventions.md, Style) --------------------------------------------------------
 STICK_RADIUS = 0.2  # Å, bond cylinders and bonded atoms
 # Unbonded metal ions: ChimeraX's auto-style draws lone ions as spheres of their default radius
-# (scene-conventions §6). Other unbonded heavy atoms keep the stick radius.
+# (docs/conventions.md, Style). Other unbonded heavy atoms keep the stick radius.
 ION_RADII = {"Zn": 0.74, "Mg": 0.72, "Ca": 1.00, "Na": 1.02, "K": 1.38, "Fe": 0.61, "Mn": 0.83,
              "Cu": 0.73, "Co": 0.745, "Ni": 0.69, "Cd": 0.95, "Hg": 1.02, "Sr": 1.18, "Ba": 1.35,
              "Cs": 1.67, "Li": 0.76}
 
-# --- lighting "default" preset, fixed to the camera (scene-conventions §6) -------------------
+# --- lighting "default" preset, fixed to the camera (docs/conventions.md, Style) -------------------
 KEY_LIGHT = np.array([0.577, -0.577, -0.577]) / np.linalg.norm([0.577, -0.577, -0.577])
 FILL_LIGHT = np.array([-0.2, -0.2, -0.959]) / np.linalg.norm([-0.2, -0.2, -0.959])
 AMBIENT = 0.4 * 0.8  # ambient intensity x material ambient reflectivity
@@ -59,7 +59,7 @@ SHININESS = 30
 DEPTH_CUE_START = 0.5  # fraction of near..far where dimming starts
 DEPTH_CUE_END = 1.0
 
-# --- labels (scene-conventions §7; floor, draw order and yielding are our choice, see labels.py)
+# --- labels (docs/conventions.md, Style; floor, draw order and yielding are our choice, see labels.py)
 LABEL_HEIGHT = 0.7  # Å, ChimeraX's: text line height (font size) at the anchor depth
 LABEL_MIN_PX = 11  # ... but never smaller than this many pixels (legibility floor; scaled down under 512 px)
 LABEL_MAX_PX = 40  # ... nor larger than this at 512 px, scaled with the image (zoomed-in scenes)
@@ -75,7 +75,7 @@ LABEL_LAYERS = {"residue": 0, "residue_atom": 1, "ligand_carbon": 1, "ligand_pol
 YIELDING_LABELS = frozenset({"residue", "ligand_carbon"})
 ANSWER_LABELS = frozenset({"ligand_polar", "residue_atom"})
 
-# --- fitting (scene-conventions §1) ----------------------------------------------------------
+# --- fitting (docs/conventions.md, Frames and camera) ----------------------------------------------------------
 FIT_PAD = 0.05
 FIELD_OF_VIEW = 30.0  # degrees, horizontal
 

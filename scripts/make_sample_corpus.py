@@ -40,11 +40,11 @@ import numpy as np
 from rdkit import Chem, RDLogger, rdBase
 from rdkit.Chem import AllChem
 
+from misi_bench.builders.source.pocket_cut import POCKET_RADIUS, pocket_residue_mask  # pip install -e '.[corpus]'
+
 RDLogger.DisableLog("rdApp.*")
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # use the package's pocket cut without installing it here
-from builders.pocket_cut import POCKET_RADIUS, pocket_residue_mask  # noqa: E402
 
 OUT = REPO / "builders" / "sample_corpus"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -664,7 +664,7 @@ def write_provenance(out: Path, report: list, versions: dict) -> None:
         "",
         "Common processing:",
         f"- Pocket: every residue with any atom within {POCKET_RADIUS:g} A of any ligand heavy atom",
-        "  (`misi_bench.builders.pocket_cut.pocket_residue_mask`), cut from the cleaned whole protein",
+        "  (`misi_bench.builders.source.pocket_cut.pocket_residue_mask`), cut from the cleaned whole protein",
         "  after protonation (where H are present). Chain ids and residue numbering of the source kept.",
         "- Removed from the protein: waters, hydrogens of the source, all hetero groups except metal",
         "  ions (the ligand itself, other ligand copies, cofactors, buffer molecules); one alternate",

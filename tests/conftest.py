@@ -1,4 +1,7 @@
-"""Shared fixtures: the bundled sample corpus, read once per test session."""
+"""Shared fixtures: the bundled sample corpus, read once per test session, and the session's one
+sample build (``shared_build``: every config at ``SHARED_SIZE`` px), which every test that only
+reads a build uses. A test that changes a build works on a copy (``copy_build``); the few that
+must build with other settings (seeds, workers, shards, kills) build their own."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from misi_bench.builders.pdbbind import find_entries, load_complexes, sample_corpus_dir
+from misi_bench.builders.source.pdbbind import find_entries, load_complexes, sample_corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_SIZE = 128  # px; the name tasks' images are twice this
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +38,7 @@ def sample_complexes(sample_dir):
 def cli_command() -> list[str]:
     """The installed ``misi-bench`` console script (or the module, when it is not on PATH)."""
     exe = shutil.which("misi-bench")
-    return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.cli"]
+    return [exe] if exe else [sys.executable, "-m", "misi_bench.builders.commands.main"]
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -50,7 +54,7 @@ def by_id(sample_complexes):
 
 def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str = "MiSI-bench", **options):
     """A build of the sample corpus (its own split file) for the given tasks: (out, manifest)."""
-    from misi_bench.builders.build import BuildConfig, build
+    from misi_bench.builders.run.build import BuildConfig, build
 
     corpus = sample_corpus_dir()
     out = tmp_path_factory.mktemp("-".join(tasks)[:40]) / name
@@ -59,9 +63,9 @@ def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str 
     return out, manifest
 
 
-def build_task_rows(tmp_path_factory, task: str, size: int) -> tuple[dict[str, list[dict]], dict]:
-    """A sample build of one task: ({split: rows} for train and test, manifest)."""
-    out, manifest = build_sample(tmp_path_factory, (task,), size)
+def task_rows(build: tuple[Path, dict], task: str) -> tuple[dict[str, list[dict]], dict]:
+    """One task of a build: ({split: rows} for train and test, manifest)."""
+    out, manifest = build
     return {split: read_rows(out, task, split) for split in ("train", "test")}, manifest
 
 
@@ -74,7 +78,24 @@ def read_rows(out: Path, task: str, split: str) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> Path:
-    """A small real build (translation + residue-ligand, 96 px) shared by the evaluation tests."""
-    out, _ = build_sample(tmp_path_factory, ("translation", "residue_ligand_interaction"), 96, name="out")
-    return out
+def shared_build(tmp_path_factory) -> tuple[Path, dict]:
+    """The session's sample build of every config at SHARED_SIZE px: (folder, manifest). Read only."""
+    from misi_bench.builders.tasks import ALL_CONFIGS
+
+    return build_sample(tmp_path_factory, ALL_CONFIGS, SHARED_SIZE, name="shared")
+
+
+@pytest.fixture(scope="session")
+def sample_build(shared_build) -> Path:
+    """The folder of the shared sample build."""
+    return shared_build[0]
+
+
+def copy_build(build: tuple[Path, dict], where: Path) -> Path:
+    """A private copy of a build folder, for tests that alter it."""
+    return Path(shutil.copytree(build[0], where / build[0].name))
+
+
+def shard_hashes(manifest: dict) -> dict[str, str]:
+    return {shard["path"]: shard["sha256"] for per_split in manifest["configs"].values()
+            for entry in per_split.values() for shard in entry["shards"]}

@@ -13,8 +13,10 @@ import datasets
 import pytest
 from PIL import Image
 
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks import ALL_CONFIGS
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"
 

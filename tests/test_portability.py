@@ -3,12 +3,15 @@ the CLI and MiSI-bench.py import, and a build still runs (filelock picks the loc
 
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
+
+pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "MiSI-bench.py"
 
@@ -18,8 +21,9 @@ sys.modules["fcntl"] = None  # `import fcntl` now raises ImportError, as on Wind
 import importlib.util, json
 from pathlib import Path
 
-from misi_bench.builders import build, cli
-from misi_bench.builders.pdbbind import sample_corpus_dir
+from misi_bench.builders.run import build
+from misi_bench.builders.commands import main
+from misi_bench.builders.source.pdbbind import sample_corpus_dir
 
 spec = importlib.util.spec_from_file_location("misi_bench_script", sys.argv[1])
 script = importlib.util.module_from_spec(spec)
@@ -29,7 +33,7 @@ spec.loader.exec_module(script)
 corpus = sample_corpus_dir()
 manifest = build.build(build.BuildConfig(source=corpus, out=Path(sys.argv[2]), tasks=("translation",), image_size=64,
                                          split_file=corpus / "splits.json", progress=False))
-exit_code = cli.main(["validate", sys.argv[2]])
+exit_code = main.main(["validate", sys.argv[2]])
 print(json.dumps({"configs": [c.name for c in script.MisiBench.BUILDER_CONFIGS], "validate": exit_code,
                   "rows": manifest["configs"]["translation"]["train"]["rows"],
                   "fcntl_loaded": sys.modules["fcntl"] is not None}))

@@ -1,6 +1,6 @@
 """What a task module declares, and the per-complex context it reads.
 
-A task is declarative (style.md: a task module reads like its row in the spec): ``plan`` lists
+A task is declarative (a task module reads like its row in docs/conventions.md): ``plan`` lists
 one slot per question for a complex and split (the counts of the spec's table), ``make`` turns a
 slot and the question's own random generator into a :class:`QuestionSpec` (scenes to render,
 question text, answer, options, draws). Rendering, hashing, validation and writing are shared.
@@ -17,7 +17,7 @@ import numpy as np
 
 from misi_bench.renderers import Scene, render_png
 
-from ..structure import Complex
+from ..source.structure import Complex
 
 
 
@@ -80,7 +80,7 @@ class ComplexContext:
 
     @cached_property
     def hbonds(self) -> list:
-        from ..hbonds import find_hbonds
+        from ..source.hbonds import find_hbonds
 
         return find_hbonds(self.complex)
 

@@ -1,6 +1,6 @@
 """T7 docking: the ligand is taken out of the pocket; which two commands dock it back?
 
-Displacement (spec §3 T7), applied to the ligand alone in the front view's screen axes:
+Displacement (T7 in docs/conventions.md), applied to the ligand alone in the front view's screen axes:
 ``move x D, roll AXIS θ`` — side left (D < 0) or right (D > 0) drawn, AXIS x, y or z, θ from
 -90..90 in 15° steps without 0, rolls about the ligand's own center, the centroid of its heavy
 atoms. The answer is the inverse, rotation first: ``roll AXIS -θ, move x -D``.
@@ -31,7 +31,7 @@ import numpy as np
 
 from misi_bench.renderers import Scene, camera_coords
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import ImageSpec, QuestionSpec, Task, nonzero_choice, per_split
 
 CLEARANCE = 1.0  # Å: radius of the disc each heavy atom counts as when testing for overlap
@@ -52,7 +52,7 @@ IMAGES = (
 
 def displacement(distance: int, axis: str, angle: int) -> str:
     """The ligand operations that take the ligand out of its native pose."""
-    return f"{scenes.command('move', 'x', distance)}, {scenes.command('roll', axis, angle)}"
+    return f"{image_specs.command('move', 'x', distance)}, {image_specs.command('roll', axis, angle)}"
 
 
 def docking_scene(show: str, view: str, ligand_ops: str) -> Scene:
@@ -125,7 +125,7 @@ def make(ctx, _slot, rng):
             "and 90, DISTANCE a signed integer number of angstroms, for example: "
             "roll x 75, move x -14",
         ),
-        answer=f"{scenes.command('roll', axis, -angle)}, {scenes.command('move', 'x', -distance)}",
+        answer=f"{image_specs.command('roll', axis, -angle)}, {image_specs.command('move', 'x', -distance)}",
         params={
             "side": side,
             "base_distance": base,

@@ -1,6 +1,6 @@
 """T8 interaction location: which translation brings a named hydrogen bond to the screen center?
 
-Questions (our choice, spec §3 T8): one per pocket-ligand hydrogen bond, at most ``MAX_BONDS``
+Questions (our choice; T8 in docs/conventions.md): one per pocket-ligand hydrogen bond, at most ``MAX_BONDS``
 per complex, bonds drawn without replacement (none for a complex without a bond).
 
 Truth: in the front view of the complex, the bond's midpoint (the centroid of its residue atom
@@ -25,7 +25,7 @@ import numpy as np
 
 from misi_bench.renderers import Scene, camera_coords
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
 from .choice import LETTERS, place_correct
 
@@ -42,7 +42,7 @@ def plan(ctx, split, rng):
 
 
 def option_text(a: int, b: int) -> str:
-    return f"{scenes.command('move', 'x', a)}, {scenes.command('move', 'y', b)}"
+    return f"{image_specs.command('move', 'x', a)}, {image_specs.command('move', 'y', b)}"
 
 
 def bond_midpoint(complex_, bond) -> np.ndarray:
@@ -77,7 +77,7 @@ def make(ctx, bond, rng):
     residue = f"{bond.res_name} {bond.res_number}{icode}" + (f" of chain {bond.chain}" if bond.chain else "")
     listed = "; ".join(f"{L}. {text}" for L, text in zip(LETTERS, options))
     return QuestionSpec(
-        images=scenes.complex_views(VIEWS),
+        images=image_specs.complex_views(VIEWS),
         question=prompts.question_text(
             [f"the complex, {view} view" for view in VIEWS],
             f"Task: consider the hydrogen bond between atom {bond.res_atom} of residue {residue} "

@@ -1,7 +1,7 @@
 """What T5 (translation_rotation) and T6 (rotation_rotation) share: two commands f1 then f2, and
 four option images A-D, one right and three decoys from the spec's three perturbation schemes.
 
-Schemes (spec §3 T5; for T6 "translation" reads "first rotation")::
+Schemes (T5 in docs/conventions.md; for T6 "translation" reads "first rotation")::
 
     1  change the magnitude of both f1 and f2
     2  flip the sign of f1, change the magnitude of f2
@@ -34,7 +34,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .. import scenes
+from . import image_specs
 from .base import ComplexContext, ImageSpec
 from .choice import LETTERS, pixel_difference, place_correct
 
@@ -53,7 +53,7 @@ class Step:
     amount: int
 
     def __str__(self) -> str:
-        return scenes.command(self.kind, self.axis, self.amount)
+        return image_specs.command(self.kind, self.axis, self.amount)
 
     def with_magnitude(self, magnitude: int) -> Step:
         return replace(self, amount=magnitude if self.amount > 0 else -magnitude)

@@ -2,7 +2,7 @@
 
 One question per complex and split. Answer: the bonds in the annotator's order (chain, residue
 number, insertion code, residue atom, ligand atom), each ``RESNAME RESNUM RESATOM CHAIN, LIGATOM``
-joined by ``; ``; ``No`` when there is none (our choice, spec §3 T9). Our choices: an insertion
+joined by ``; ``; ``No`` when there is none (our choice; T9 in docs/conventions.md). Our choices: an insertion
 code is appended to the number (``52A``); a residue without a chain id is written without the
 CHAIN part (``ARG 221 NH2, O22``). The image labels do not show chains, so the question names the
 pocket's chains.
@@ -10,7 +10,7 @@ pocket's chains.
 
 from __future__ import annotations
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import NAME_IMAGE_SCALE, QuestionSpec, Task, per_split
 
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
@@ -42,7 +42,7 @@ def chains_sentence(ctx) -> str:
 def make(ctx, slot, rng):
     bonds = ctx.hbonds
     return QuestionSpec(
-        images=scenes.complex_views(VIEWS),
+        images=image_specs.complex_views(VIEWS),
         question=prompts.question_text(
             [f"the complex in the {view} view" for view in VIEWS],
             "Task: list every hydrogen bond between a pocket residue and the ligand (ChimeraX "

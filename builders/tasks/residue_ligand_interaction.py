@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
 
 NEGATIVE_RATIO = 1.05
@@ -60,7 +60,7 @@ def make(ctx, residue, rng):
     chain = f" of chain {residue.chain}" if residue.chain else ""
     images = [f"residue {residue.label} and the ligand, {view} view" for view in VIEWS]
     return QuestionSpec(
-        images=scenes.residue_views(residue, VIEWS),
+        images=image_specs.residue_views(residue, VIEWS),
         question=prompts.question_text(
             images,
             f"Task: the residue shown is {residue.label}{chain}. Does it form a hydrogen bond with "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import scenes
+from . import image_specs
 from .base import Task, nonzero_choice, per_split
 from .unit import unit_question
 
@@ -12,7 +12,7 @@ ANGLE_RANGE = (-90, 90, 15)
 def make(ctx, axis, rng):
     angle = nonzero_choice(rng, *ANGLE_RANGE)
     return unit_question(
-        scenes.command("roll", axis, angle),
+        image_specs.command("roll", axis, angle),
         "Task: image 4 is image 1 after a single rotation about the x, the y or the z axis. "
         "Which rotation, and by how many degrees?",
         "Answer with exactly one command 'roll AXIS ANGLE', AXIS being x, y or z and ANGLE a "

@@ -8,7 +8,7 @@ choice). Decoys, their redraw and the options column: ``movement_choice``.
 
 from __future__ import annotations
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import ImageSpec, QuestionSpec, Task
 from .choice import LETTERS
 from .movement_choice import ANSWER_FORMAT, ROTATION, axis_pair_plan, commands, draw_options, draw_pair
@@ -36,12 +36,12 @@ def make(ctx, axes, rng):
     f1, f2 = draw_pair(rng, axes, ROTATION, ROTATION)
     options = draw_options(
         ctx, rng, f1, f2, ROTATION, ROTATION,
-        option_image=lambda a, b: ImageSpec("option", scenes.complex_after(commands(f1, f2, a, b))),
+        option_image=lambda a, b: ImageSpec("option", image_specs.complex_after(commands(f1, f2, a, b))),
         option_commands=lambda a, b: commands(f1, f2, a, b),
     )
     return QuestionSpec(
-        images=scenes.complex_views(("front", "left", "top"))
-        + [ImageSpec("front_after", scenes.complex_after(commands(f1, f2)))]
+        images=image_specs.complex_views(("front", "left", "top"))
+        + [ImageSpec("front_after", image_specs.complex_after(commands(f1, f2)))]
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,

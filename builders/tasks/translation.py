@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import scenes
+from . import image_specs
 from .base import Task, nonzero_choice, per_split
 from .unit import unit_question
 
@@ -12,7 +12,7 @@ DISTANCE_RANGE = (-4, 4)
 def make(ctx, axis, rng):
     distance = nonzero_choice(rng, *DISTANCE_RANGE)
     return unit_question(
-        scenes.command("move", axis, distance),
+        image_specs.command("move", axis, distance),
         "Task: image 4 is image 1 after a single translation along the x or the y axis. "
         "Which translation, and by how many angstroms?",
         "Answer with exactly one command 'move AXIS DISTANCE', AXIS being x or y and DISTANCE a "

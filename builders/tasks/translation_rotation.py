@@ -8,7 +8,7 @@ their redraw and the options column: ``movement_choice``.
 
 from __future__ import annotations
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import ImageSpec, QuestionSpec, Task
 from .choice import LETTERS
 from .movement_choice import ANSWER_FORMAT, ROTATION, TRANSLATION, axis_pair_plan, commands, draw_options, draw_pair
@@ -40,14 +40,14 @@ def make(ctx, axes, rng):
     f1, f2 = draw_pair(rng, axes, TRANSLATION, ROTATION)
     options = draw_options(
         ctx, rng, f1, f2, TRANSLATION, ROTATION,
-        option_image=lambda a, b: ImageSpec("option", scenes.complex_after(commands(a, b)), target),
+        option_image=lambda a, b: ImageSpec("option", image_specs.complex_after(commands(a, b)), target),
         option_commands=commands,
     )
     views = ("front", "left", "top")
     return QuestionSpec(
-        images=scenes.complex_views(views)
-        + [ImageSpec("front_after", scenes.complex_after(commands(f1, f2)))]
-        + [image._replace(complex=target) for image in scenes.complex_views(views, prefix="target_")]
+        images=image_specs.complex_views(views)
+        + [ImageSpec("front_after", image_specs.complex_after(commands(f1, f2)))]
+        + [image._replace(complex=target) for image in image_specs.complex_views(views, prefix="target_")]
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,

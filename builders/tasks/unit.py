@@ -3,7 +3,7 @@ top views, then the front view after one command; the answer is that command."""
 
 from __future__ import annotations
 
-from .. import prompts, scenes
+from . import image_specs, prompts
 from .base import ImageSpec, QuestionSpec
 
 IMAGES = [
@@ -16,7 +16,7 @@ IMAGES = [
 
 def unit_question(command: str, task_sentence: str, answer_format: str, params: dict) -> QuestionSpec:
     return QuestionSpec(
-        images=scenes.complex_views(("front", "left", "top")) + [ImageSpec("front_after", scenes.complex_after(command))],
+        images=image_specs.complex_views(("front", "left", "top")) + [ImageSpec("front_after", image_specs.complex_after(command))],
         question=prompts.question_text(IMAGES, task_sentence, answer_format),
         answer=command,
         params=params,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import scenes
+from . import image_specs
 from .base import Task, per_split
 from .unit import unit_question
 
@@ -12,7 +12,7 @@ DEPTH_RANGE = (40, 60)
 def make(ctx, slot, rng):
     depth = int(rng.integers(DEPTH_RANGE[0], DEPTH_RANGE[1] + 1))
     return unit_question(
-        scenes.command("move", "z", depth),
+        image_specs.command("move", "z", depth),
         "Task: image 4 is image 1 after the scene was moved toward the viewer along the z axis "
         "(a zoom in). By how many angstroms was it moved?",
         f"Answer with exactly one command 'move z DEPTH', DEPTH being an integer number of "

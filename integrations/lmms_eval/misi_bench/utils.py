@@ -1,7 +1,7 @@
 """lmms-eval hooks for MiSI-Bench: dataset location, images, prompt, target and per-question scores.
 
 Needs ``misi-bench`` installed next to lmms-eval (the scores come from
-``misi_bench.builders.evaluation``, the same code as ``misi-bench evaluate``). Per-question
+``misi_bench.evaluation``, the same code as ``misi-bench evaluate``). Per-question
 metrics are on the paper's 0-100 scale, so a task's ``mean`` equals the number that
 ``misi-bench evaluate`` reports for it.
 
@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from PIL import Image
 
-from misi_bench.builders.evaluation import exact, parse_truth, score
+from misi_bench.evaluation import exact, parse_truth, score
 
 T4 = "residue_ligand_interaction"
 DATASET_ENV = "MISI_BENCH_DATASET"

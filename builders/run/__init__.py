@@ -1,0 +1,1 @@
+"""Stage 3, run: drive a build (workers, executors, checkpoints, shards, merge)."""

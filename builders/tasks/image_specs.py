@@ -1,0 +1,32 @@
+"""The scenes tasks ask for, in the renderer's vocabulary (``misi_bench.renderers.Scene``).
+
+Scenes here carry the renderer's default size; the shared record assembly sets the build's
+image size, so task modules never deal with pixels.
+"""
+
+from __future__ import annotations
+
+from misi_bench.renderers import Operation, Scene
+
+from ..source.structure import Residue
+from .base import ImageSpec
+
+
+def command(kind: str, axis: str, amount: int) -> str:
+    """One command in the answer grammar, e.g. ``move x -3``."""
+    return str(Operation(kind, axis, amount))
+
+
+def complex_views(views: tuple[str, ...], prefix: str = "") -> list[ImageSpec]:
+    """The whole complex in each named view (roles ``prefix + view``)."""
+    return [ImageSpec(prefix + view, Scene(show="complex", view=view)) for view in views]
+
+
+def complex_after(commands: str) -> Scene:
+    """The front view of the whole complex after camera commands."""
+    return Scene(show="complex", ops=commands)
+
+
+def residue_views(residue: Residue, views: tuple[str, ...]) -> list[ImageSpec]:
+    """One residue + the ligand in each named view."""
+    return [ImageSpec(view, Scene(show="residue", residue=residue.key, view=view)) for view in views]
