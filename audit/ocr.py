@@ -11,6 +11,7 @@ renderings, not as absolute legibility.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -42,12 +43,15 @@ def read_words(pages: list[Image.Image]) -> list[set[str]]:
     binary = tesseract()
     if binary is None:
         raise RuntimeError("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
+    # tesseract's OpenMP threads spin against each other on pages this small: one thread reads the
+    # same words ~7x faster (one page on 2 cores: 0.64 s against 4.6 s wall).
+    one_thread = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     words = []
     with tempfile.TemporaryDirectory(prefix="misi-ocr-") as folder:
         for number, page in enumerate(pages):
             path = Path(folder) / f"page-{number}.png"
             page.save(path)
             result = subprocess.run([binary, str(path), "stdout", "--psm", "11"], capture_output=True,
-                                    text=True, timeout=TIMEOUT_S, check=True)
+                                    text=True, timeout=TIMEOUT_S, check=True, env=one_thread)
             words.append(set(result.stdout.translate(QUOTES).split()))
     return words
