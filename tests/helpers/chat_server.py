@@ -151,7 +151,17 @@ class ChatServer:
                 finally:
                     with server._lock:
                         server._in_flight -= 1
-                if server.dead or status == 0:
+                dying = False
+                if status == 200:  # claim an answer slot atomically, so a dying server never answers more than die_after
+                    with server._lock:
+                        allowed = not server.dead and (server.die_after is None or server._answered < server.die_after)
+                        if allowed:
+                            server._answered += 1
+                            dying = server.die_after is not None and server._answered >= server.die_after
+                    status = status if allowed else 0
+                elif server.dead:
+                    status = 0
+                if status == 0:
                     self.close_connection = True
                     return
                 data = b"<html>proxy error</html>" if payload is None else json.dumps(payload).encode()
@@ -162,11 +172,7 @@ class ChatServer:
                 self.wfile.write(data)
                 if record is not None:
                     record.status = status
-                if status == 200:
-                    with server._lock:
-                        server._answered += 1
-                        dying = server.die_after is not None and server._answered >= server.die_after
-                    if dying:
-                        server.kill()
+                if dying:
+                    server.kill()
 
         return Handler
