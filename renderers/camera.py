@@ -119,14 +119,20 @@ class Camera:
 def project(camera_points: np.ndarray, width: int = 512, height: int | None = None) -> np.ndarray:
     """Camera-frame points (N, 3) → continuous pixel coordinates (N, 2) as (column u, row v from top).
 
-    Points at or behind the eye (z ≥ 0) give non-finite values.
+    The one projection of the package: the rasterizer's candidate discs, the labels' anchors, the
+    docking layout and the audit all call it, so they agree to the bit. Points at or behind the
+    eye (z ≥ 0) give NaN.
     """
     height = width if height is None else height
     p = np.asarray(camera_points, dtype=np.float64).reshape(-1, 3)
     depth = -p[:, 2]
+    f = focal_length(width)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(depth > 0, (width / 2) / (depth * TAN_HALF_FOV), np.nan)
-    return np.stack([width / 2 + p[:, 0] * scale, height / 2 - p[:, 1] * scale], axis=1)
+        u = width / 2 + p[:, 0] * f / depth
+        v = height / 2 - p[:, 1] * f / depth
+    pixels = np.stack([u, v], axis=1)
+    pixels[depth <= 0] = np.nan
+    return pixels
 
 
 def focal_length(width: int) -> float:

@@ -31,7 +31,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from . import style
-from .camera import Camera, focal_length, pixel_size
+from .camera import Camera, pixel_size, project
 from .content import LIGAND_ATOM, Label
 
 FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"
@@ -104,9 +104,7 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
     end = near + style.DEPTH_CUE_END * (far - near)
     with np.errstate(divide="ignore", invalid="ignore"):
         cues = np.clip((end - depths) / max(end - start, 1e-9), 0.0, 1.0)
-        f = focal_length(width)
-        us = np.floor(width / 2 + anchors[:, 0] * f / depths)
-        vs = np.floor(height / 2 - anchors[:, 1] * f / depths)
+        us, vs = np.floor(project(anchors, width, height)).T
         sizes = label_size_px(depths, width)
     candidates = np.flatnonzero((depths > near) & (cues > 0.0) & (-4 * width < us) & (us < 5 * width)
                                 & (-4 * height < vs) & (vs < 5 * height))

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import style
-from .camera import TAN_HALF_FOV
+from .camera import focal_length, project
 
 _ID_BITS = 24
 _ID_MASK = (1 << _ID_BITS) - 1
@@ -277,7 +277,7 @@ def _band_span(au, dv, r, length, tu, tv, nu, nv):
 
 def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     """Eye-ray directions through pixel centers: d = (dx[col], dy[row], −1); depth λ ↦ point λ·d."""
-    f = (width / 2) / TAN_HALF_FOV
+    f = focal_length(width)
     dx = (np.arange(width) + 0.5 - width / 2) / f
     dy = -(np.arange(height) + 0.5 - height / 2) / f
     return dx.astype(np.float32), dy.astype(np.float32)
@@ -479,7 +479,7 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     assert style.SHININESS == 30, "_lighting hard-codes the exponent 30"
     points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     radii = np.asarray(radii, dtype=np.float64)
-    f = (width / 2) / TAN_HALF_FOV
+    f = focal_length(width)
     depth = -points[:, 2]
     r_stick = style.STICK_RADIUS
 
@@ -509,8 +509,8 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
         theta = np.arctan2(off, dep)
         alpha = np.arcsin(np.minimum(r / np.sqrt(off ** 2 + dep ** 2), 1.0))
         reach = np.tan(np.minimum(theta + alpha, np.radians(89.0))) - off / dep
-        return (width / 2 + centers[:, 0] * f / dep, height / 2 - centers[:, 1] * f / dep,
-                1.01 * f * reach + 0.25)  # margin: float32 ray tests graze a hair wider
+        u, v = project(centers, width, height).T
+        return u, v, 1.01 * f * reach + 0.25  # margin: float32 ray tests graze a hair wider
 
     su, sv, srho = disc(spheres.c, spheres.r)
     s_rows = _capsule_rows(su, sv, su, sv, srho, width, height, band=False)
