@@ -12,12 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..output.manifest import ManifestError
-from ..run.build import BuildError
 from ..run.sharding import ShardSpecError, parse_shard
-from ..source import inspect_corpus
-from ..source.pdbbind import SourceError, sample_corpus_dir
-from ..source.splits import SplitFileError
 from .audit import add_audit_arguments, run_audit
 from .evaluate import add_baseline_arguments, add_evaluate_arguments, run_baseline, run_evaluate
 from .model import add_export_arguments, add_predict_arguments, run_export, run_predict
@@ -44,6 +39,8 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 
 
 def source_dir(args: argparse.Namespace) -> Path:
+    from ..source.pdbbind import sample_corpus_dir
+
     return sample_corpus_dir() if args.sample else args.source
 
 
@@ -51,11 +48,13 @@ def _split_file(args: argparse.Namespace) -> Path | None:
     if args.split_file is not None:
         return args.split_file
     if args.sample:
-        return sample_corpus_dir() / "splits.json"
+        return source_dir(args) / "splits.json"
     return None
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from ..source import inspect_corpus
+
     summary = inspect_corpus.summarize(source_dir(args), _split_file(args))
     print(json.dumps(summary, indent=2) if args.json else inspect_corpus.format_summary(summary))
     return 0
@@ -240,12 +239,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_errors() -> tuple[type[Exception], ...]:
+    """The library's typed bad-input errors. Imported only once an error is being handled: the
+    modules that define them are heavy, and a command that does not use them starts faster."""
+    from ..output.manifest import ManifestError
+    from ..run.build import BuildError
+    from ..source.pdbbind import SourceError
+    from ..source.splits import SplitFileError
+
+    return CLIError, SourceError, SplitFileError, BuildError, ManifestError
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CLIError, SourceError, SplitFileError, BuildError, ManifestError) as error:
+    except Exception as error:
+        if not isinstance(error, _input_errors()):
+            raise
         print(f"misi-bench: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

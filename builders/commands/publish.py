@@ -1,4 +1,7 @@
-"""Command layer of ``misi-bench merge``, ``push`` and ``gallery``: arguments, messages, exit codes."""
+"""Command layer of ``misi-bench merge``, ``push`` and ``gallery``: arguments, messages, exit codes.
+
+The implementations are imported when their command runs (they pull in ``datasets``), so the
+other commands start fast."""
 
 from __future__ import annotations
 
@@ -6,12 +9,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from misi_bench.audit.gallery import write_site
-from misi_bench.evaluation.runs import RunError
-
-from ..output.folder_rules import OutputFolderError
-from ..output.push import push
-from ..run.merge import merge
 
 
 def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +17,8 @@ def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    from ..run.merge import merge
+
     data = merge(args.shards, args.out)
     rows = sum(e["rows"] for per_split in data["configs"].values() for s, e in per_split.items() if s != "tiny")
     print(f"merged {len(args.shards)} shard(s): {rows} questions for "
@@ -35,6 +34,8 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_push(args: argparse.Namespace) -> int:
+    from ..output.push import push
+
     problems, plan, checks = push(args.out, args.repo_id, dry_run=args.dry_run, private=args.private)
     if problems:
         for problem in problems:
@@ -62,6 +63,11 @@ def add_gallery_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_gallery(args: argparse.Namespace) -> int:
+    from misi_bench.audit.gallery import write_site
+    from misi_bench.evaluation.runs import RunError
+
+    from ..output.folder_rules import OutputFolderError
+
     if args.per_task < 1:
         print("misi-bench: error: --per-task must be at least 1", file=sys.stderr)
         return 2
