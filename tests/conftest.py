@@ -5,6 +5,8 @@ must build with other settings (seeds, workers, shards, kills) build their own."
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,10 +81,25 @@ def read_rows(out: Path, task: str, split: str) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def shared_build(tmp_path_factory) -> tuple[Path, dict]:
-    """The session's sample build of every config at SHARED_SIZE px: (folder, manifest). Read only."""
+    """The session's sample build of every config at SHARED_SIZE px: (folder, manifest). Read only.
+
+    Under pytest-xdist the workers of one session share it: the first to take the lock builds it
+    in the session's common temporary folder, the others read its manifest."""
+    from filelock import FileLock
+
+    from misi_bench.builders.run.build import BuildConfig, build
     from misi_bench.builders.tasks import ALL_CONFIGS
 
-    return build_sample(tmp_path_factory, ALL_CONFIGS, SHARED_SIZE, name="shared")
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # pytest-of-USER/pytest-N: common to this session's workers
+    out = root / "shared-build" / "shared"
+    with FileLock(str(root / "shared-build.lock")):
+        if not (out / "manifest.json").is_file():
+            corpus = sample_corpus_dir()
+            build(BuildConfig(source=corpus, out=out, tasks=ALL_CONFIGS, image_size=SHARED_SIZE,
+                              split_file=corpus / "splits.json", progress=False))
+    return out, json.loads((out / "manifest.json").read_text())
 
 
 @pytest.fixture(scope="session")
