@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.audit import audit, to_markdown
+from misi_bench.audit import audit, ocr, to_markdown
 from misi_bench.builders.commands.audit import add_audit_arguments, run_audit
 from misi_bench.audit.stats import chi2_sf, chisquare, gamma_q
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
@@ -22,6 +22,9 @@ from conftest import build_sample
 pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
 TASKS = ("translation", "zooming", "residue_ligand_interaction", "translation_rotation", "docking", "interaction_location")
+# OCR pages are the audit's slowest part (tesseract, ~0.6 s each); the legibility tests read back
+# the full sample at the default size, so this audit reads only a few questions per task.
+OCR_QUESTIONS = 3
 
 
 # ------------------------------------------------------------------ chi-square
@@ -68,7 +71,7 @@ def test_chisquare_detects_a_skewed_letter_distribution():
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory):
     out, _ = build_sample(tmp_path_factory, TASKS, 96, name="audit-build")
-    return out, audit(out, sample_corpus_dir(), "sample corpus")
+    return out, audit(out, sample_corpus_dir(), "sample corpus", thresholds={"max_ocr_questions_per_task": OCR_QUESTIONS})
 
 
 def _walk(value, path="$"):
@@ -110,6 +113,8 @@ def test_audit_of_the_sample_has_every_number(audited):
     assert set(result["legibility"]) == {"residue_ligand_interaction", "interaction_location"}
     for entry in result["legibility"].values():
         assert entry["image_size"] == 192
+        if ocr.tesseract() is not None:
+            assert entry["ocr_questions"] == OCR_QUESTIONS and entry["ocr"]
         assert {"ligand_polar"} < set(entry["clear"]) and all(
             0.0 <= share[key] <= 1.0 for share in entry["clear"].values() for key in ("clear_front", "clear_any_view"))
     assert set(result["legibility"]["residue_ligand_interaction"]["clear"]) == {"ligand_polar", "residue_atoms"}

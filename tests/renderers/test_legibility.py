@@ -22,7 +22,7 @@ from misi_bench.renderers import Scene, label_boxes, style
 from misi_bench.renderers.content import LIGAND_ATOM, RESIDUE, RESIDUE_ATOM, Label
 from misi_bench.renderers.labels import PlacedLabel, label_class, overlaps
 
-from conftest import build_sample, read_rows
+from conftest import SHARED_SIZE, build_sample, read_rows
 
 pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
@@ -35,7 +35,7 @@ BEFORE_T4_POLAR, BEFORE_T9_POLAR = 0.135, 0.095
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out, _ = build_sample(tmp_path_factory, NAME_TASKS + ("translation",), SIZE)
+    out, _ = build_sample(tmp_path_factory, NAME_TASKS, SIZE)
     return out
 
 
@@ -68,10 +68,10 @@ def test_clear_means_inside_and_covered_at_most_ten_percent():
 
 # ------------------------------------------------------------------ the targets on the sample
 
-def test_name_tasks_images_are_twice_the_build_size(built):
+def test_name_tasks_images_are_twice_the_build_size(sample_build):
     for task in NAME_TASKS + ("translation",):
-        row = read_rows(built, task, "test")[0]
-        expected = SIZE * (NAME_IMAGE_SCALE if task in NAME_TASKS else 1)
+        row = read_rows(sample_build, task, "test")[0]
+        expected = SHARED_SIZE * (NAME_IMAGE_SCALE if task in NAME_TASKS else 1)
         with Image.open(io.BytesIO(row["images"][0]["bytes"])) as image:
             assert image.size == (expected, expected), task
         assert all(Scene.from_json(s).size == expected for s in row["params"]["scenes"])
@@ -114,12 +114,12 @@ def test_every_wanted_label_is_counted(measured, built, by_id):
 
 
 
-def test_question_texts_state_what_is_labelled(built):
+def test_question_texts_state_what_is_labelled(sample_build):
     assert set(style.POLAR_ELEMENTS) == {"N", "O", "S", "P", "F", "Cl", "Br", "I"}  # the elements the texts name
     assert style.YIELDING_LABELS == {"residue", "ligand_carbon"}
     assert style.ANSWER_LABELS == {"ligand_polar", "residue_atom"}
     for task in NAME_TASKS + ("translation",):
-        for row in read_rows(built, task, "test"):
+        for row in read_rows(sample_build, task, "test"):
             text = row["question"]
             assert "N, O, S, P and halogen (F, Cl, Br, I) atoms are drawn on top of the others" in text, task
             if task == "residue_ligand_interaction":
