@@ -3,8 +3,8 @@
 Per depth (``move z`` 40..60 Å) over the zoomed image (role ``front_after``): Shannon entropy of
 the luminance histogram (bits) and the fraction of non-background pixels, both from the image
 alone. With a source corpus also the number of visible heavy atoms: atoms in front of the camera
-whose projected center lies inside the frame, from ``misi_bench.renderers.camera_coords`` on
-the row's own scene (the renderer's geometry, not a re-implementation). Depths whose fewest
+whose projected center lies inside the frame, as the renderer reports them
+(``camera_coords(...).in_frame``) for the row's own scene. Depths whose fewest
 visible atoms are under ``zoom_min_visible_atoms`` are flagged (target: none).
 """
 
@@ -23,11 +23,8 @@ def visible_atoms(complex_, scene) -> int:
     from misi_bench.renderers import camera_coords
 
     coords = camera_coords(complex_, scene)
-    points = np.vstack([coords.pocket[~complex_.pocket.is_hydrogen], coords.ligand[~complex_.ligand.is_hydrogen]])
-    front = points[:, 2] < 0
-    pixels = coords.camera.project(points[front])
-    inside = ((pixels[:, 0] >= 0) & (pixels[:, 0] < scene.size) & (pixels[:, 1] >= 0) & (pixels[:, 1] < scene.size))
-    return int(inside.sum())
+    return int(coords.in_frame("pocket")[~complex_.pocket.is_hydrogen].sum()
+               + coords.in_frame("ligand")[~complex_.ligand.is_hydrogen].sum())
 
 
 def _stats(values: list[float], digits: int = 3) -> dict:

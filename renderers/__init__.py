@@ -38,7 +38,8 @@ Rendering and geometry (``render.py``, ``camera.py``)::
     camera_coords(complex, scene) -> CameraCoords(pocket=(N,3), ligand=(M,3), camera)
         # camera frame in Å (x right, y up, z toward the viewer; visible z < 0) of ALL atoms,
         # hydrogens included, indexed like complex.pocket / complex.ligand; the ligand after
-        # the scene's ligand_ops. Like ChimeraX ``getcrd ... screen``.
+        # the scene's ligand_ops. Like ChimeraX ``getcrd ... screen``. .pixels(which) projects
+        # them, .in_frame(which) says which are in front of the eye and inside the image.
     project(camera_points, width=512) -> (N, 2)  # continuous pixels (u from left, v from top);
         # u = W/2 + (W/2)·x/(D·tan 15°), v = H/2 − (W/2)·y/(D·tan 15°), D = −z
     pixel_size(depth, width=512) -> Å per pixel at that depth

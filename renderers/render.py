@@ -37,6 +37,12 @@ class CameraCoords:
         """Continuous pixel coordinates (u from left, v from top) of ``pocket`` or ``ligand``."""
         return self.camera.project(getattr(self, which))
 
+    def in_frame(self, which: str = "ligand") -> np.ndarray:
+        """Per atom of ``pocket`` or ``ligand``: in front of the eye with its projected center
+        inside the image (what a zoom keeps in view)."""
+        u, v = self.pixels(which).T  # NaN behind the eye: every comparison is False
+        return (u >= 0) & (u < self.camera.width) & (v >= 0) & (v < self.camera.height)
+
 
 def camera_coords(complex_, scene: Scene) -> CameraCoords:
     camera = camera_for(complex_, scene)

@@ -171,3 +171,15 @@ def test_camera_coords_cover_hydrogens_and_keep_complex_indexing():
     d_scene = np.linalg.norm(COMPLEX.ligand.coords[3] - COMPLEX.pocket.coords[0])
     assert np.linalg.norm(coords.ligand[3] - coords.pocket[0]) == pytest.approx(d_scene)
     assert coords.pixels("pocket") == pytest.approx(project(coords.pocket))
+
+
+def test_in_frame_follows_the_projection_and_drops_atoms_behind_the_eye():
+    fitted = camera_coords(COMPLEX, Scene())
+    assert fitted.in_frame("pocket").all() and fitted.in_frame("ligand").all()  # the fit shows everything
+    # 4 Å to the right: an atom stays in frame exactly when its re-derived pixel column is < 512
+    shifted = camera_coords(COMPLEX, Scene(ops="move x 4"))
+    expected = [0 <= pixel(p)[0] < 512 and 0 <= pixel(p)[1] < 512 for p in shifted.pocket]
+    assert shifted.in_frame("pocket").tolist() == expected and not all(expected) and any(expected)
+    # the eye moved past the whole complex: everything is behind it, nothing in frame
+    passed = camera_coords(COMPLEX, Scene(ops="move z 200"))
+    assert (passed.pocket[:, 2] > 0).all() and not passed.in_frame("pocket").any() and not passed.in_frame("ligand").any()
