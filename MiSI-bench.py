@@ -21,7 +21,8 @@ hashed assignment of ``misi-bench build``.
 
 from __future__ import annotations
 
-import tempfile
+import hashlib
+import json
 from pathlib import Path
 
 import datasets
@@ -68,15 +69,25 @@ class MisiBench(datasets.GeneratorBasedBuilder):
     def _split_generators(self, dl_manager):
         task = self._require_task()
         source = Path(self.config.data_dir) if self.config.data_dir else sample_corpus_dir()
-        out = Path(tempfile.mkdtemp(prefix="misi-bench-")) / "build"
+        split_file = self._split_file(source)
+        out = self._build_folder(dl_manager, task, source, split_file)
         manifest = build(BuildConfig(source=source, out=out, tasks=(task,), seed=self.config.seed,
-                                     image_size=self.config.image_size, split_file=self._split_file(source), progress=False))
+                                     image_size=self.config.image_size, split_file=split_file, progress=False))
         per_split = manifest["configs"][task]
         return [
             datasets.SplitGenerator(name=_SPLITS[split], gen_kwargs={"paths": [out / s["path"] for s in entry["shards"]]})
             for split, entry in per_split.items()
             if entry["rows"]  # datasets cannot load an empty split
         ]
+
+    def _build_folder(self, dl_manager, task: str, source: Path, split_file: Path | None) -> Path:
+        """Where the Parquet build goes before `datasets` copies its rows: in the downloads cache
+        (like a downloaded archive, removed with that cache, reused by a rebuild with the same
+        inputs), named by the config and a hash of what determines its bytes."""
+        cache = Path(dl_manager.download_config.cache_dir or datasets.config.DOWNLOADED_DATASETS_PATH)
+        inputs = json.dumps([task, str(source.resolve()), self.config.seed, self.config.image_size,
+                             str(split_file.resolve()) if split_file else None])
+        return cache / f"misi-bench-{task}-{hashlib.sha256(inputs.encode()).hexdigest()[:16]}"
 
     def _split_file(self, source: Path) -> Path | None:
         if self.config.split_file:

@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import datasets
@@ -44,6 +45,24 @@ def test_builder_builds_one_config_from_the_sample(tmp_path):
     assert row["answer"].startswith("move z ") and isinstance(row["images"][3], Image.Image)
     assert row["images"][3].size == (96, 96)
     assert len(ds["test"]) == 2 * len({r for r in ds["test"]["pdb_id"]})
+
+
+def test_the_intermediate_build_lives_in_the_downloads_cache_and_is_reused(tmp_path, monkeypatch):
+    (tmp_path / "tmp").mkdir()  # nothing may land in the temporary folder
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    cache = tmp_path / "cache"
+    builder = _module().MisiBench(config_name="translation", cache_dir=str(cache), image_size=64)
+    builder.download_and_prepare()
+    builds = list((cache / "downloads").glob("misi-bench-translation-*"))
+    assert len(builds) == 1 and (builds[0] / "manifest.json").is_file()
+    assert not list((tmp_path / "tmp").iterdir())
+    first = (builds[0] / "manifest.json").read_bytes()
+    again = _module().MisiBench(config_name="translation", cache_dir=str(cache / "other"), image_size=64)
+    again.download_and_prepare(download_config=datasets.DownloadConfig(cache_dir=str(cache / "downloads")))
+    assert list((cache / "downloads").glob("misi-bench-translation-*")) == builds  # same inputs, same folder
+    assert (builds[0] / "manifest.json").read_bytes() == first
+    assert again.as_dataset()["test"]["id"] == builder.as_dataset()["test"]["id"]
 
 
 SCRIPTS_LOAD = int(datasets.__version__.split(".")[0]) < 4
