@@ -22,7 +22,6 @@ from .parsing import (
     Bond,
     BondList,
     Choice,
-    Command,
     Docking,
     ParseError,
     UnknownTaskError,
@@ -34,7 +33,7 @@ from .runs import RunError, read_predictions, read_records, write_predictions
 
 __all__ = [
     "COLUMNS", "DEFAULT_CONFIG", "NO", "TASKS",
-    "Bond", "BondList", "Choice", "Command", "Docking", "Judgement", "MetricConfig",
+    "Bond", "BondList", "Choice", "Docking", "Judgement", "MetricConfig",
     "ParseError", "RunError", "UnknownIdsError", "UnknownTaskError",
     "column_average", "evaluate", "exact", "format_markdown", "judge",
     "parse_prediction", "parse_truth", "read_predictions", "read_records",

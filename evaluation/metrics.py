@@ -24,10 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from misi_bench.renderers.operations import Operation
+
 from .parsing import (
     Answer,
     BondList,
-    Command,
     Docking,
     check_task,
     parse_prediction,
@@ -59,13 +60,13 @@ class Judgement:
     exact: bool
 
 
-def command_score(predicted: Command | None, truth: Command, value_range: float) -> float:
+def command_score(predicted: Operation | None, truth: Operation, value_range: float) -> float:
     if predicted is None or (predicted.kind, predicted.axis) != (truth.kind, truth.axis):
         return 0.0
     return max(0.0, 1.0 - abs(predicted.amount - truth.amount) / value_range)
 
 
-def docking_translation_score(predicted: Command | None, truth: Command) -> float:
+def docking_translation_score(predicted: Operation | None, truth: Operation) -> float:
     if predicted is None or (predicted.kind, predicted.axis) != (truth.kind, truth.axis):
         return 0.0
     if predicted.amount == 0 or (predicted.amount > 0) != (truth.amount > 0):

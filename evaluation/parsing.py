@@ -37,10 +37,13 @@ Lenient reading (our choices, also in docs/evaluation.md):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Sequence, Union
+
+from misi_bench.renderers.operations import Operation
 
 TASKS = (
     "translation",
@@ -71,21 +74,11 @@ class UnknownTaskError(ValueError):
 
 
 @dataclass(frozen=True)
-class Command:
-    kind: str  # "move" or "roll"
-    axis: str  # "x", "y" or "z"
-    amount: int | float  # Å or degrees; int whenever the value is integral
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.axis} {self.amount}"
-
-
-@dataclass(frozen=True)
 class Docking:
     """T7 answer; a part is None when a model's reply lacks it (never for ground truth)."""
 
-    rotation: Command | None
-    translation: Command | None
+    rotation: Operation | None
+    translation: Operation | None
 
 
 @dataclass(frozen=True)
@@ -115,7 +108,7 @@ class BondList:
 
 NO = BondList(frozenset())
 
-Answer = Union[Command, Docking, Choice, BondList]
+Answer = Union[Operation, Docking, Choice, BondList]
 
 
 def check_task(task: str) -> None:
@@ -157,12 +150,12 @@ def parse_truth(task: str, text: str) -> Answer:
         match = _TRUTH_COMMAND.fullmatch(text)
         if match is None:
             raise ParseError(f"{task} answer {text!r} is not 'move|roll AXIS INTEGER'")
-        return Command(match[1], match[2], int(match[3]))
+        return Operation(match[1], match[2], int(match[3]))
     if task == "docking":
         match = _TRUTH_DOCKING.fullmatch(text)
         if match is None:
             raise ParseError(f"docking answer {text!r} is not 'roll AXIS INTEGER, move AXIS INTEGER'")
-        return Docking(Command(match[1], match[2], int(match[3])), Command(match[4], match[5], int(match[6])))
+        return Docking(Operation(match[1], match[2], int(match[3])), Operation(match[4], match[5], int(match[6])))
     if task in CHOICE_TASKS:
         if len(text) != 1 or text not in LETTERS:
             raise ParseError(f"{task} answer {text!r} is not one of A-D")
@@ -202,18 +195,18 @@ def clean(text: str) -> str:
 _COMMAND = re.compile(r"(?<![A-Za-z])(move|roll)\s+([xyz])\s*(?:[:=]\s*)?(?:([+-])\s*)?(\d+(?:\.\d+)?)(?!\d)", re.I)
 
 
-def _amount(sign: str | None, digits: str) -> int | float:
-    value = float(digits)
-    value = -value if sign == "-" else value
-    return int(value) if value.is_integer() else value
+def find_commands(text: str) -> list[Operation]:
+    """Every well-formed command in a cleaned reply, in reading order (an amount too long to be
+    a finite float is not a number of the grammar and its command is passed over)."""
+    found = []
+    for match in _COMMAND.finditer(text):
+        value = float(match[4])
+        if math.isfinite(value):
+            found.append(Operation(match[1], match[2], -value if match[3] == "-" else value))
+    return found
 
 
-def find_commands(text: str) -> list[Command]:
-    """Every well-formed command in a cleaned reply, in reading order."""
-    return [Command(m[1].lower(), m[2].lower(), _amount(m[3], m[4])) for m in _COMMAND.finditer(text)]
-
-
-def _docking(commands: list[Command]) -> Docking | None:
+def _docking(commands: list[Operation]) -> Docking | None:
     for first, second in reversed(list(zip(commands, commands[1:]))):
         if first.kind != second.kind:
             pair = {first.kind: first, second.kind: second}

@@ -45,7 +45,7 @@ def make(ctx, axes, rng):
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,
-        params={"f1": f1.to_params(), "f2": f2.to_params(), **options.params},
+        params={"f1": f1.as_dict(), "f2": f2.as_dict(), **options.params},
         options=list(LETTERS),
     )
 

@@ -51,7 +51,7 @@ def make(ctx, axes, rng):
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,
-        params={"partner": target.pdb_id, "f1": f1.to_params(), "f2": f2.to_params(), **options.params},
+        params={"partner": target.pdb_id, "f1": f1.as_dict(), "f2": f2.as_dict(), **options.params},
         options=list(LETTERS),
     )
 
