@@ -6,15 +6,10 @@ image size, so task modules never deal with pixels.
 
 from __future__ import annotations
 
-from misi_bench.renderers import Operation, Scene
+from misi_bench.renderers import Scene
 
 from ..source.structure import Residue
 from .base import ImageSpec
-
-
-def command(kind: str, axis: str, amount: int) -> str:
-    """One command in the answer grammar, e.g. ``move x -3``."""
-    return str(Operation(kind, axis, amount))
 
 
 def complex_views(views: tuple[str, ...], prefix: str = "") -> list[ImageSpec]:

@@ -36,6 +36,8 @@ import numpy as np
 
 from misi_bench.renderers import Operation
 
+from . import facets
+from .answers import ChoiceAnswer
 from .base import ComplexContext, ImageSpec
 from .choice import LETTERS, pixel_difference, place_correct
 
@@ -43,6 +45,7 @@ PIXEL_THRESHOLD = 1.0
 SCHEMES = (1, 2, 3)
 OPTION_ROLES = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 ANSWER_FORMAT = "Answer with the letter of the option image only: A, B, C or D, for example: C"
+ANSWER = ChoiceAnswer(options="image")
 
 
 def with_magnitude(step: Operation, magnitude: int) -> Operation:
@@ -76,10 +79,15 @@ def commands(*steps: Operation) -> str:
     return ", ".join(str(step) for step in steps)
 
 
+def axis_pairs(first: Family, second: Family) -> list[tuple[str, str]]:
+    """Every (f1 axis, f2 axis), f1 and f2 on different axes when of one kind."""
+    return [(a, b) for a in first.axes for b in second.axes if first.kind != second.kind or a != b]
+
+
 def axis_pair_plan(first: Family, second: Family, n_test: int = 3):
-    """Train: every (f1 axis, f2 axis) pair once (f1 and f2 on different axes when of one kind);
-    test: ``n_test`` distinct pairs drawn with the complex's generator."""
-    pairs = [(a, b) for a in first.axes for b in second.axes if first.kind != second.kind or a != b]
+    """Train: every (f1 axis, f2 axis) pair once; test: ``n_test`` distinct pairs drawn with the
+    complex's generator."""
+    pairs = axis_pairs(first, second)
 
     def plan(ctx, split, rng):
         if split == "train":
@@ -87,6 +95,17 @@ def axis_pair_plan(first: Family, second: Family, n_test: int = 3):
         return [pairs[int(i)] for i in rng.choice(len(pairs), size=n_test, replace=False)]
 
     return plan
+
+
+def pair_facets(first: Family, second: Family) -> tuple[facets.Facet, ...]:
+    """The letter, the axis pair and f1's and f2's amounts, each uniform over its range."""
+    return (
+        facets.LETTER,
+        ("axis_pair", lambda r: r["params"]["f1"]["axis"] + r["params"]["f2"]["axis"],
+         facets.uniform([a + b for a, b in axis_pairs(first, second)])),
+        *facets.step_facets("f1", first.magnitudes),
+        *facets.step_facets("f2", second.magnitudes),
+    )
 
 
 def draw_pair(rng: np.random.Generator, axes: tuple[str, str], first: Family, second: Family) -> tuple[Operation, Operation]:

@@ -9,9 +9,9 @@ choice). Decoys, their redraw and the options column: ``movement_choice``.
 from __future__ import annotations
 
 from . import image_specs, prompts
-from .base import ImageSpec, QuestionSpec, Task
+from .base import ImageSpec, QuestionSpec, ReportColumn, Task
 from .choice import LETTERS
-from .movement_choice import ANSWER_FORMAT, ROTATION, axis_pair_plan, commands, draw_options, draw_pair
+from .movement_choice import ANSWER, ANSWER_FORMAT, ROTATION, axis_pair_plan, commands, draw_options, draw_pair, pair_facets
 
 IMAGES = [
     "the complex in the front view",
@@ -50,4 +50,8 @@ def make(ctx, axes, rng):
     )
 
 
-TASK = Task("rotation_rotation", "multiple_choice", axis_pair_plan(ROTATION, ROTATION), make)
+TASK = Task(
+    "rotation_rotation", 6, axis_pair_plan(ROTATION, ROTATION), make, ANSWER,
+    columns=(ReportColumn("rot-rot", paper=(26.00, 26.00, 22.44, 89.59), averaged=False),),
+    facets=pair_facets(ROTATION, ROTATION),
+)
