@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from misi_bench.renderers import Scene, render_png
 
-from ..source.structure import Complex
 from .answers import AnswerKind, ChoiceAnswer
+
+if TYPE_CHECKING:  # the registry is read by evaluation, which need not load RDKit
+    from ..source.structure import Complex
 
 
 # Image size of the tasks whose answers are label names (T4, T8, T9), in multiples of the build's

@@ -6,10 +6,14 @@ image size, so task modules never deal with pixels.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from misi_bench.renderers import Scene
 
-from ..source.structure import Residue
 from .base import ImageSpec
+
+if TYPE_CHECKING:
+    from ..source.structure import Residue
 
 
 def complex_views(views: tuple[str, ...], prefix: str = "") -> list[ImageSpec]:
