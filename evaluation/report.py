@@ -45,12 +45,9 @@ AVERAGED_COLUMNS = tuple(c.key for c in COLUMNS if c.averaged)
 ALL_COLUMNS = tuple(c.key for c in COLUMNS)
 
 
-SUBSETS = {"positive": "the answer lists bonds", "negative": "the answer is No"}
-
-
-def subset_of(truth) -> str:
-    """The subset column a question of a split task counts in."""
-    return "negative" if truth.is_no else "positive"
+def subset_of(task: str, truth) -> str:
+    """The subset column a question of a split task counts in (its answer kind decides)."""
+    return REGISTRY[task].answer.subset_of(truth)
 
 
 class UnknownIdsError(ValueError):
@@ -109,7 +106,7 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
         raise UnknownIdsError(unknown)
 
     by_task: dict[str, list[_Outcome]] = {}
-    subsets: dict[str, dict[str, list[_Outcome]]] = {task: {"positive": [], "negative": []} for task in SPLIT_TASKS}
+    subsets = {task: {c.subset: [] for c in COLUMNS if c.task == task and c.subset} for task in SPLIT_TASKS}
     missing_ids = []
     for record in records:
         task = record["task"]
@@ -120,7 +117,7 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
         outcome = _Outcome(judge(task, reply, record, config), reply is None)
         by_task.setdefault(task, []).append(outcome)
         if task in subsets:
-            subsets[task][subset_of(outcome.judgement.truth)].append(outcome)
+            subsets[task][subset_of(task, outcome.judgement.truth)].append(outcome)
 
     tasks = {task: _summary(by_task[task]) for task in TASKS if task in by_task}
     for task in SPLIT_TASKS & set(tasks):

@@ -4,7 +4,7 @@ baseline); the values they parse to. docs/conventions.md states the grammar and 
 from .bonds import NO, Bond, BondAnswer, BondList
 from .commands import CommandAnswer, Docking, DockingAnswer, nonzero
 from .letters import LETTERS, Choice, ChoiceAnswer
-from .reading import DEFAULT_CONFIG, AnswerKind, MetricConfig, ParseError
+from .kind import DEFAULT_CONFIG, AnswerKind, MetricConfig, ParseError
 
 __all__ = [
     "DEFAULT_CONFIG", "LETTERS", "NO", "AnswerKind", "Bond", "BondAnswer", "BondList", "Choice", "ChoiceAnswer",

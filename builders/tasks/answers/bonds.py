@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .reading import AnswerKind, MetricConfig, ParseError, pick
+from .kind import AnswerKind, MetricConfig, ParseError, pick
 
 # Atom names of the random baseline's bond: backbone atoms (every residue has them) and typical
 # ligand names; T9 also draws a residue name, a number 1..500 and chain A.
@@ -143,6 +143,7 @@ class BondAnswer(AnswerKind):
 
     with_position: bool
     family: str = "residue / pocket interaction"
+    subsets = {"positive": "the answer lists bonds", "negative": "the answer is No"}  # not a field
 
     def parse_truth(self, text: str) -> BondList:
         if text == "No":
@@ -171,6 +172,9 @@ class BondAnswer(AnswerKind):
 
     def score(self, predicted: BondList, truth: BondList, config: MetricConfig) -> float:
         return bond_score(predicted, truth, config)
+
+    def subset_of(self, truth: BondList) -> str:
+        return "negative" if truth.is_no else "positive"
 
     def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
         """``No`` or, with equal probability, one bond of random atom names (in practice never

@@ -24,7 +24,7 @@ import numpy as np
 
 from misi_bench.renderers.operations import Operation
 
-from .reading import AnswerKind, MetricConfig, ParseError, pick
+from .kind import AnswerKind, MetricConfig, ParseError, pick
 
 _NUM = r"-?\d+"
 _TRUTH_COMMAND = re.compile(rf"(move|roll) ([xyz]) ({_NUM})")

@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .reading import AnswerKind, ParseError, pick
+from .kind import AnswerKind, ParseError, pick
 
 LETTERS = ("A", "B", "C", "D")
 

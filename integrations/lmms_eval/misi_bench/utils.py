@@ -20,9 +20,9 @@ from typing import Any, Mapping, Sequence
 from PIL import Image
 
 from misi_bench.evaluation import exact, parse_truth, score
-from misi_bench.evaluation.report import SPLIT_TASKS, subset_of
+from misi_bench.evaluation.report import COLUMNS, SPLIT_TASKS, subset_of
 
-SUBSETS = ("positive", "negative")
+SUBSETS = tuple(dict.fromkeys(c.subset for c in COLUMNS if c.subset))  # positive, negative
 DATASET_ENV = "MISI_BENCH_DATASET"
 DEFAULT_DATASET = "MiSI-bench"
 
@@ -93,7 +93,7 @@ def mean_of_present(values: Sequence[float | None]) -> float | None:
 
 def _subset(task: str, answer: str) -> str:
     """``misi-bench evaluate``'s subset of a question: "positive" (the answer lists bonds) or "negative"."""
-    return subset_of(parse_truth(task, answer))
+    return subset_of(task, parse_truth(task, answer))
 
 
 def _only(subset: str):

@@ -32,6 +32,14 @@ def test_every_task_module_is_registered_in_number_order():
         assert task.make.__module__.rsplit(".", 1)[1] == name  # declared in its own module
 
 
+def test_report_columns_are_declared_in_full():
+    """One paper value per reproduced model row; subset columns only for kinds that sort truths."""
+    for task in TASKS.values():
+        assert task.columns and all(len(c.paper) == 4 for c in task.columns)
+        for column in task.columns:
+            assert column.subset is None or column.subset in task.answer.subsets
+
+
 @pytest.mark.parametrize("name", list(TASKS))
 def test_each_task_has_its_schema(name):
     properties = schema.load(name)["properties"]

@@ -49,10 +49,16 @@ class AnswerKind:
 
     ``family`` names the kind for people (the gallery groups tasks by it); the methods are the
     strict truth parser, the lenient reply reader (on a cleaned reply), the printer of the truth
-    string, the composite score and one draw of the random baseline.
+    string, the composite score and one draw of the random baseline. A kind whose questions fall
+    into subsets the paper reports apart (``ReportColumn.subset``) names them in ``subsets``
+    (subset -> what its questions have) and sorts a truth into one with ``subset_of``.
     """
 
     family: str = ""
+    subsets: Mapping[str, str] = {}
+
+    def subset_of(self, truth: Any) -> str:
+        raise NotImplementedError
 
     def parse_truth(self, text: str) -> Any:
         raise NotImplementedError
