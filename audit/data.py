@@ -61,7 +61,7 @@ class Build:
 
     @property
     def tasks(self) -> list[str]:
-        from misi_bench.evaluation.parsing import TASKS
+        from misi_bench.builders.tasks import TASKS
 
         present = set(self.manifest["configs"])
         return [t for t in TASKS if t in present] + sorted(present - set(TASKS))

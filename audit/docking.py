@@ -1,5 +1,7 @@
 """Docking: do the displaced ligand and the pocket overlap in the combined front view?
 
+Run on the tasks whose answer is a docking pair (``DockingAnswer``).
+
 From the images alone (no source needed): the pocket-only and ligand-only front images share the
 combined view's camera, so the pixels both draw (brighter than ``dark_level``) are where ligand
 and pocket would overlap in image 7. Labels are part of those drawings: an atom name written
@@ -13,9 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from misi_bench.builders.tasks import TASKS
+from misi_bench.builders.tasks.answers import DockingAnswer
+
 from .data import Build, Complexes, content_mask, decode, scene_of
 
-TASK = "docking"
+NAME = "docking"  # the check's section of the audit report
+DOCKING_TASKS = tuple(name for name, task in TASKS.items() if isinstance(task.answer, DockingAnswer))
 MAX_LISTED = 20
 
 
@@ -31,13 +37,13 @@ def overlap(pocket: np.ndarray, ligand: np.ndarray, level: int) -> tuple[int, in
 
 
 def check(build: Build, thresholds: dict, complexes: Complexes | None) -> dict | None:
-    if TASK not in build.tasks:
-        return None
     from misi_bench.renderers import render_array
 
     level = thresholds["dark_level"]
     drawn, gaps, atoms, listed, atom_listed = [], [], [], [], []
-    for row in build.all_rows(TASK, ["id", "pdb_id", "images", "image_roles", "params"], thresholds["max_rows_per_task"]):
+    rows = (row for task in DOCKING_TASKS if task in build.tasks
+            for row in build.all_rows(task, ["id", "pdb_id", "images", "image_roles", "params"], thresholds["max_rows_per_task"]))
+    for row in rows:
         roles = row["image_roles"]
         p, l = roles.index("pocket_front"), roles.index("ligand_front")
         both, gap = overlap(decode(row["images"][p]), decode(row["images"][l]), level)

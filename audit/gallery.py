@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from misi_bench.evaluation.parsing import TASKS
+from misi_bench.builders.tasks import TASKS
 from misi_bench.evaluation.runs import RunError, read_manifest, shard_error
 from misi_bench.builders.output.folder_rules import Owner, install, owned_files, resolve_target
 
@@ -30,12 +30,7 @@ MARKER = "gallery.json"
 GALLERY_OUTPUT = Owner("gallery", MARKER, "gallery", lambda marker: marker["files"], ("images", "index.html", MARKER))
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
-FAMILIES = {
-    "translation": "unit movement", "rotation": "unit movement", "zooming": "unit movement",
-    "residue_ligand_interaction": "residue / pocket interaction", "pocket_ligand_interaction": "residue / pocket interaction",
-    "translation_rotation": "multiple choice", "rotation_rotation": "multiple choice", "interaction_location": "multiple choice",
-    "docking": "docking",
-}
+FAMILIES = {name: task.answer.family for name, task in TASKS.items()}  # a page's kind of task
 SPLIT_PREFERENCE = ("test", "train", "tiny")
 
 STYLE = """

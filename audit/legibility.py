@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from misi_bench.builders.tasks import TASKS as REGISTRY
+
 from .data import Build, Complexes, decode, scene_of
 
-TASKS = ("residue_ligand_interaction", "interaction_location", "pocket_ligand_interaction")
+TASKS = tuple(name for name, task in REGISTRY.items() if task.names_labels)  # answers name labels
 LIGAND_POLAR, RESIDUE_ATOMS, RESIDUES = "ligand_polar", "residue_atoms", "residues"
 FRONT = "front"
 
@@ -183,7 +185,7 @@ def findings(result: dict, thresholds: dict) -> list[str]:
     found = []
     for task, entry in result.items():
         clear = entry["clear"]
-        if task == "residue_ligand_interaction":
+        if REGISTRY[task].one_residue:
             targets = [(group, key, thresholds[name]) for group in (LIGAND_POLAR, RESIDUE_ATOMS)
                        for key, name in (("clear_front", "t4_clear_front"), ("clear_any_view", "t4_clear_any_view"))]
         else:

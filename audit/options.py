@@ -1,11 +1,11 @@
 """Multiple choice: are the options distinguishable?
 
-Image options (translation_rotation, rotation_rotation): the mean absolute pixel difference
+Image options (the tasks whose letters stand for option images): the mean absolute pixel difference
 (over pixels and channels, 0..255, the builder's ``choice.pixel_difference``) of every pair of
 the four option images; per question its minimum. Questions whose minimum is under the
 build's redraw threshold (choices.md: 1.0) are counted (target 0) and listed.
 
-Text options (interaction_location): duplicate option strings per question (target 0), and the
+Text options (letters standing for move commands, the options column): duplicate option strings per question (target 0), and the
 smallest Chebyshev distance in Å between two options' (x, y) moves (the build promises ≥ 2).
 """
 
@@ -16,10 +16,17 @@ from itertools import combinations
 
 import numpy as np
 
+from misi_bench.builders.tasks import TASKS
+from misi_bench.builders.tasks.answers import ChoiceAnswer
+
 from .data import Build, decode
 
-IMAGE_OPTION_TASKS = ("translation_rotation", "rotation_rotation")
-TEXT_OPTION_TASKS = ("interaction_location",)
+def _choice_tasks(options: str) -> tuple[str, ...]:
+    return tuple(name for name, task in TASKS.items() if isinstance(task.answer, ChoiceAnswer) and task.answer.options == options)
+
+
+IMAGE_OPTION_TASKS = _choice_tasks("image")
+TEXT_OPTION_TASKS = _choice_tasks("text")
 MOVE = re.compile(r"move x (-?\d+), move y (-?\d+)")
 MAX_LISTED = 20
 

@@ -11,8 +11,8 @@ from . import distributions, docking, labels, legibility, options, shortcuts, zo
 from .data import Build, Complexes, default_thresholds
 
 SOURCE_CHECKS = {
-    "zooming.visible_atoms": "visible atom counts per zoom level",
-    "docking.atoms": "atom-only (label-free) overlap re-render",
+    f"{zooming.NAME}.visible_atoms": "visible atom counts per zoom level",
+    f"{docking.NAME}.atoms": "atom-only (label-free) overlap re-render",
     "labels": "label collision rates",
     "legibility": "clear-label shares and OCR read-back of the interaction tasks (OCR needs tesseract)",
     "shortcuts.closest_residue": "closest-residue baseline for T4/T9",
@@ -33,14 +33,14 @@ def audit(out: Path, source: Path | None = None, source_label: str | None = None
         "image_size": build.manifest.get("parameters", {}).get("image_size", 0),
         "thresholds": thresholds,
         "shortcut_split": split,
-        "checks_run": ["distributions", "options", "zooming.entropy", "docking.images", "shortcuts"]
+        "checks_run": ["distributions", "options", f"{zooming.NAME}.entropy", f"{docking.NAME}.images", "shortcuts"]
         + (list(SOURCE_CHECKS) if complexes is not None else []),
         "checks_skipped": {} if complexes is not None else {
             name: f"{why}: needs --source DIR or --sample" for name, why in SOURCE_CHECKS.items()},
     }
     result["distributions"] = distributions.check(build, thresholds["chi_square_alpha"])
     result["options"] = options.check(build, thresholds)
-    for name, module in (("zooming", zooming), ("docking", docking), ("labels", labels), ("legibility", legibility)):
+    for name, module in ((zooming.NAME, zooming), (docking.NAME, docking), ("labels", labels), ("legibility", legibility)):
         value = module.check(build, thresholds, complexes)
         if value is not None:
             result[name] = value
@@ -68,12 +68,12 @@ def flags(result: dict) -> list[str]:
         if entry.get("under_separation"):
             found.append(f"{task}: {entry['under_separation']} question(s) with options closer than "
                          f"{result['thresholds']['text_option_min_separation']} Å")
-    if result.get("zooming", {}).get("levels_under_threshold"):
-        found.append(f"zooming: depths with fewer than {result['thresholds']['zoom_min_visible_atoms']} visible atoms: "
-                     + ", ".join(result["zooming"]["levels_under_threshold"]))
-    dock = result.get("docking", {})
+    if result.get(zooming.NAME, {}).get("levels_under_threshold"):
+        found.append(f"{zooming.NAME}: depths with fewer than {result['thresholds']['zoom_min_visible_atoms']} visible atoms: "
+                     + ", ".join(result[zooming.NAME]["levels_under_threshold"]))
+    dock = result.get(docking.NAME, {})
     if dock.get("atom_overlapping_questions"):
-        found.append(f"docking: {dock['atom_overlapping_questions']} question(s) where ligand and pocket atoms overlap")
+        found.append(f"{docking.NAME}: {dock['atom_overlapping_questions']} question(s) where ligand and pocket atoms overlap")
     return found
 
 
@@ -110,8 +110,8 @@ def to_markdown(result: dict) -> str:
             sep = entry.get("min_separation_angstrom", {})
             lines.append(f"- {task}: {entry['questions']} questions; with duplicate options: "
                          f"**{entry['with_duplicate_options']}** (target 0); closest two options {sep.get('min', '-')} Å")
-    if "zooming" in result:
-        z = result["zooming"]
+    if zooming.NAME in result:
+        z = result[zooming.NAME]
         lines += ["", "## Zooming", "", "| depth (Å) | n | entropy (bits) min / mean | content fraction min | visible atoms min / mean |",
                   "|---|---|---|---|---|"]
         for depth, e in z["levels"].items():
@@ -119,8 +119,8 @@ def to_markdown(result: dict) -> str:
             atom_text = f"{atoms['min']} / {atoms['mean']}" if atoms else "needs source"
             lines.append(f"| {depth} | {e['questions']} | {e['entropy_bits']['min']} / {e['entropy_bits']['mean']} | "
                          f"{e['content_fraction']['min']} | {atom_text} |")
-    if "docking" in result:
-        d = result["docking"]
+    if docking.NAME in result:
+        d = result[docking.NAME]
         lines += ["", "## Docking", "",
                   f"- {d['questions']} questions; pocket and ligand drawings overlapping (labels included): "
                   f"{d['overlapping_questions']} (max {d['overlap_pixels_max']} px); x ranges overlapping: {d['x_ranges_overlapping']}; "

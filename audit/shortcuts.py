@@ -6,7 +6,7 @@ to chance (the ``random`` baseline of ``misi-bench baseline``, mean over ``CHANC
 
 * ``majority`` (text only, every task): the train split's most frequent answer
   (``misi-bench baseline majority``).
-* ``registration`` (translation): phase correlation (numpy FFT) of image 1 (front) against
+* ``registration`` (answers that are one move in the screen plane, T1): phase correlation (numpy FFT) of image 1 (front) against
   image 4 (front after); the larger of the two pixel shifts gives the axis, the shift in Å its
   amount. Pixels per Å at the rotation center: from the fitted camera distance when a source
   corpus is given (``camera_for(...).distance``), else the train split's median ratio of
@@ -30,13 +30,14 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from misi_bench.builders.tasks import TASKS
+from misi_bench.builders.tasks.answers import LETTERS, Bond, BondAnswer, ChoiceAnswer, CommandAnswer
 from misi_bench.evaluation.baselines import majority_answers, random_answer
 from misi_bench.evaluation import evaluate
 from .data import Build, Complexes, decode
-from .options import MOVE, option_images
+from .options import MOVE, TEXT_OPTION_TASKS, option_images
 
 CHANCE_SEEDS = (0, 1, 2, 3, 4)
-LETTERS = ("A", "B", "C", "D")
 POLAR = ("N", "O")
 
 
@@ -55,10 +56,15 @@ def phase_shift(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
     return float(dx - w if dx > w // 2 else dx), float(dy - h if dy > h // 2 else dy)
 
 
-def translation_guess(shift: tuple[float, float], px_per_angstrom: float) -> str:
+def planar_move(answer) -> bool:
+    """A one-command answer that moves the scene in the screen plane (what registration finds)."""
+    return isinstance(answer, CommandAnswer) and answer.kind == "move" and "z" not in answer.axes
+
+
+def translation_guess(shift: tuple[float, float], px_per_angstrom: float, limit: int) -> str:
     dx, dy = shift
     axis, pixels = ("x", dx) if abs(dx) >= abs(dy) else ("y", -dy)
-    amount = int(np.clip(np.round(pixels / max(px_per_angstrom, 1e-9)), -4, 4))
+    amount = int(np.clip(np.round(pixels / max(px_per_angstrom, 1e-9)), -limit, limit))
     return f"move {axis} {amount if amount else (1 if pixels >= 0 else -1)}"
 
 
@@ -82,17 +88,19 @@ def _score(records: list[dict], predictions: dict[str, str]) -> dict:
     return {"composite": round(entry["composite"], 2), "exact": round(entry["exact"], 2), "n": entry["n"]}
 
 
-def registration(build: Build, split: str, limit: int, complexes: Complexes | None) -> dict:
-    rows = list(_records(build, "translation", split, limit, images=True))
+def registration(build: Build, task: str, split: str, limit: int, complexes: Complexes | None) -> dict:
+    rows = list(_records(build, task, split, limit, images=True))
     if not rows:
         return {}
+    answer = TASKS[task].answer
+    largest = max(abs(v) for v in answer.values)
     calibration = None
     if complexes is None:
         ratios = []
-        for row in _records(build, "translation", "train", limit, images=True):
+        for row in _records(build, task, "train", limit, images=True):
             shift = phase_shift(decode(row["images"][0]), decode(row["images"][3]))
-            axis, amount = row["params"]["axis"], row["params"]["distance"]
-            ratios.append(abs(shift[0] if axis == "x" else shift[1]) / abs(amount))
+            truth = answer.parse_truth(row["answer"])
+            ratios.append(abs(shift[0] if truth.axis == "x" else shift[1]) / abs(truth.amount))
         calibration = float(np.median(ratios)) if ratios else None
     predictions = {}
     for row in rows:
@@ -103,7 +111,7 @@ def registration(build: Build, split: str, limit: int, complexes: Complexes | No
             scale = calibration
         else:
             continue
-        predictions[row["id"]] = translation_guess(phase_shift(before, after), scale)
+        predictions[row["id"]] = translation_guess(phase_shift(before, after), scale, largest)
     result = _score(rows, predictions)
     result["pixels_per_angstrom"] = "camera distance (source)" if complexes is not None else "train median"
     return result
@@ -111,10 +119,11 @@ def registration(build: Build, split: str, limit: int, complexes: Complexes | No
 
 def largest_change(build: Build, task: str, split: str, limit: int) -> dict:
     rows = list(_records(build, task, split, limit, images=True))
-    reference_role = "target_front" if task == "translation_rotation" else "front_after"
     predictions = {}
     for row in rows:
-        reference = decode(row["images"][row["image_roles"].index(reference_role)]).astype(np.int16)
+        roles = row["image_roles"]  # the commands apply to the target complex when there is one
+        reference_role = "target_front" if "target_front" in roles else "front_after"
+        reference = decode(row["images"][roles.index(reference_role)]).astype(np.int16)
         changes = [float(np.abs(image.astype(np.int16) - reference).mean()) for image in option_images(row)]
         predictions[row["id"]] = LETTERS[int(np.argmax(changes))]
     return _score(rows, predictions)
@@ -124,8 +133,8 @@ def _moves(row: dict) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in MOVE.search(option).groups()) for option in row["options"]]
 
 
-def text_option_heuristics(build: Build, split: str) -> dict:
-    rows = list(_records(build, "interaction_location", split, None, images=False))
+def text_option_heuristics(build: Build, task: str, split: str) -> dict:
+    rows = list(_records(build, task, split, None, images=False))
     largest, smallest, medoid = {}, {}, {}
     for row in rows:
         moves = _moves(row)
@@ -150,27 +159,26 @@ def _closest_polar_pair(complex_, atom_indices) -> tuple[float, int, int] | None
 
 def closest_residue(build: Build, task: str, split: str, complexes: Complexes, cutoff: float) -> dict:
     rows = list(_records(build, task, split, None, images=False))
+    answer = TASKS[task].answer
     predictions = {}
     for row in rows:
         complex_ = complexes.get(row["pdb_id"])
         if complex_ is None:
             continue
         pocket = complex_.pocket
-        if task == "residue_ligand_interaction":
+        if answer.with_position:  # every pocket residue
+            residues = pocket.residues
+        else:  # the residue the question names
             key = row["params"]["residue"]
-            residue = next((r for r in pocket.residues if r.key == (key["chain"], key["number"], key["icode"])), None)
-            found = _closest_polar_pair(complex_, residue.atom_indices) if residue else None
-            predictions[row["id"]] = (f"Yes: {residue.name} {pocket.names[found[1]]}, {complex_.ligand.names[found[2]]}"
-                                      if found and found[0] <= cutoff else "No")
-        else:
-            bonds = []
-            for residue in pocket.residues:
-                found = _closest_polar_pair(complex_, residue.atom_indices)
-                if found and found[0] <= cutoff:
-                    chain = f" {residue.chain}" if residue.chain else ""
-                    bonds.append(f"{residue.name} {residue.number}{residue.icode} {pocket.names[found[1]]}{chain}, "
-                                 f"{complex_.ligand.names[found[2]]}")
-            predictions[row["id"]] = "; ".join(bonds) if bonds else "No"
+            residues = [r for r in pocket.residues if r.key == (key["chain"], key["number"], key["icode"])][:1]
+        bonds = []
+        for residue in residues:
+            found = _closest_polar_pair(complex_, residue.atom_indices)
+            if found and found[0] <= cutoff:
+                bonds.append(Bond(residue.name, pocket.names[found[1]], complex_.ligand.names[found[2]],
+                                  f"{residue.number}{residue.icode}" if answer.with_position else "",
+                                  residue.chain if answer.with_position else ""))
+        predictions[row["id"]] = answer.format(bonds)
     return _score(rows, predictions)
 
 
@@ -192,16 +200,17 @@ def check(build: Build, thresholds: dict, complexes: Complexes | None, split: st
             "shortcuts": {"majority": {**_score(rows, {r["id"]: priors[task] for r in rows}), "answer": priors[task],
                                        "prior_from": split if task in fallbacks else "train"}},
         }
-        if task in ("translation_rotation", "rotation_rotation", "interaction_location"):
-            entry["chance"]["analytic"] = 25.0
+        answer = TASKS[task].answer
+        if isinstance(answer, ChoiceAnswer):
+            entry["chance"]["analytic"] = 100 / len(LETTERS)
         shortcuts = entry["shortcuts"]
-        if task == "translation":
-            shortcuts["registration"] = registration(build, split, limit, complexes)
-        if task in ("translation_rotation", "rotation_rotation"):
+        if planar_move(answer):
+            shortcuts["registration"] = registration(build, task, split, limit, complexes)
+        if isinstance(answer, ChoiceAnswer) and task not in TEXT_OPTION_TASKS:
             shortcuts["largest_change"] = largest_change(build, task, split, limit)
-        if task == "interaction_location":
-            shortcuts.update(text_option_heuristics(build, split))
-        if task in ("residue_ligand_interaction", "pocket_ligand_interaction") and complexes is not None:
+        if task in TEXT_OPTION_TASKS:
+            shortcuts.update(text_option_heuristics(build, task, split))
+        if isinstance(answer, BondAnswer) and complexes is not None:
             shortcuts["closest_residue"] = closest_residue(build, task, split, complexes, thresholds["closest_residue_cutoff"])
         best = max(shortcuts.items(), key=lambda kv: kv[1].get("composite", -1))
         entry["best_shortcut"] = {"name": best[0], "composite": best[1].get("composite", 0.0),

@@ -7,7 +7,7 @@ continued fraction (modified Lentz) otherwise, both to double precision (Numeric
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 EPS = 1e-15
 MAX_ITER = 10_000
@@ -88,7 +88,3 @@ def chisquare(observed: Mapping[str, int], expected_share: Mapping[str, float]) 
     p_value = 0.0 if unexpected else chi2_sf(statistic, len(categories) - 1)
     result.update(statistic=round(statistic, 6), p_value=p_value, min_expected=round(min(expected.values()), 6))
     return result
-
-
-def uniform(values: Sequence) -> dict[str, float]:
-    return {str(v): 1.0 for v in values}

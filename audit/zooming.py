@@ -1,6 +1,7 @@
 """Zooming: does every zoom level still show a readable part of the complex?
 
-Per depth (``move z`` 40..60 Å) over the zoomed image (role ``front_after``): Shannon entropy of
+For the tasks whose answer is a move along z (a zoom; their answer's values are the depths), per
+depth (``move z`` 40..60 Å) over the zoomed image (role ``front_after``): Shannon entropy of
 the luminance histogram (bits) and the fraction of non-background pixels, both from the image
 alone. With a source corpus also the number of visible heavy atoms: atoms in front of the camera
 whose projected center lies inside the frame, as the renderer reports them
@@ -14,9 +15,14 @@ from collections import defaultdict
 
 import numpy as np
 
+from misi_bench.builders.tasks import TASKS
+from misi_bench.builders.tasks.answers import CommandAnswer
+
 from .data import Build, Complexes, content_mask, decode, entropy_bits, scene_of
 
-TASK = "zooming"
+NAME = "zooming"  # the check's section of the audit report
+ZOOM_TASKS = tuple(name for name, task in TASKS.items()
+                   if isinstance(task.answer, CommandAnswer) and task.answer.axes == ("z",))
 
 
 def visible_atoms(complex_, scene) -> int:
@@ -34,20 +40,23 @@ def _stats(values: list[float], digits: int = 3) -> dict:
 
 
 def check(build: Build, thresholds: dict, complexes: Complexes | None) -> dict | None:
-    if TASK not in build.tasks:
+    tasks = [task for task in ZOOM_TASKS if task in build.tasks]
+    if not tasks:
         return None
     level = thresholds["dark_level"]
     by_depth: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in build.all_rows(TASK, ["id", "pdb_id", "images", "image_roles", "params"], thresholds["max_rows_per_task"]):
-        index = row["image_roles"].index("front_after")
-        rgb = decode(row["images"][index])
-        depth = int(row["params"]["depth"])
-        entry = by_depth[depth]
-        entry["entropy"].append(entropy_bits(rgb))
-        entry["content"].append(float(content_mask(rgb, level).mean()))
-        entry["entropy_unzoomed"].append(entropy_bits(decode(row["images"][row["image_roles"].index("front")])))
-        if complexes is not None and (complex_ := complexes.get(row["pdb_id"])) is not None:
-            entry["visible_atoms"].append(visible_atoms(complex_, scene_of(row, index)))
+    for task in tasks:
+        answer = TASKS[task].answer
+        columns = ["id", "pdb_id", "answer", "images", "image_roles", "params"]
+        for row in build.all_rows(task, columns, thresholds["max_rows_per_task"]):
+            index = row["image_roles"].index("front_after")
+            rgb = decode(row["images"][index])
+            entry = by_depth[int(answer.parse_truth(row["answer"]).amount)]
+            entry["entropy"].append(entropy_bits(rgb))
+            entry["content"].append(float(content_mask(rgb, level).mean()))
+            entry["entropy_unzoomed"].append(entropy_bits(decode(row["images"][row["image_roles"].index("front")])))
+            if complexes is not None and (complex_ := complexes.get(row["pdb_id"])) is not None:
+                entry["visible_atoms"].append(visible_atoms(complex_, scene_of(row, index)))
     minimum = thresholds["zoom_min_visible_atoms"]
     levels = {}
     for depth in sorted(by_depth):

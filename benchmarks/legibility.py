@@ -106,13 +106,14 @@ def render_times(out: Path, complexes: Complexes, every: int) -> dict[str, tuple
 def legibility_rows(result: dict) -> list[tuple[str, str, str]]:
     """(row name, key path, target text) of the printed legibility table."""
     rows = []
-    for task, short in zip(NAME_TASKS, ("T4", "T8", "T9")):
+    for task in NAME_TASKS:
         if task not in result:
             continue
-        groups = ("ligand_polar", "residue_atoms") if short == "T4" else ("ligand_polar", "residues")
+        short, one_residue = f"T{TASKS[task].number}", TASKS[task].one_residue
+        groups = ("ligand_polar", "residue_atoms") if one_residue else ("ligand_polar", "residues")
         for group in groups:
-            front_target = ">= 70%" if short == "T4" else ""
-            any_target = ">= 95%" if short == "T4" or group == "residues" else ">= 90%"
+            front_target = ">= 70%" if one_residue else ""
+            any_target = ">= 95%" if one_residue or group == "residues" else ">= 90%"
             rows.append((f"{short} {group} clear, front view", (task, "clear", group, "clear_front"), front_target))
             rows.append((f"{short} {group} clear, some view", (task, "clear", group, "clear_any_view"), any_target))
         for group in groups:

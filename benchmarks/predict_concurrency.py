@@ -1,7 +1,7 @@
 """``misi-bench predict`` throughput against a stand-in server with a fixed answer latency.
 
-A build of the sample corpus (translation + docking, 512 px: 4 and 7 images per question, the
-sizes a real run sends) is answered by the test suite's OpenAI-compatible stand-in
+A build of the sample corpus (the first one-command task, T1, and the docking task, 512 px: 4 and
+7 images per question, the sizes a real run sends) is answered by the test suite's OpenAI-compatible stand-in
 (`tests/helpers/chat_server.py`) on 127.0.0.1, which takes ``--latency`` seconds per answer. The client
 runs as its own process (``misi-bench predict --quiet``), once per concurrency level, each into a
 fresh file. The yardstick in the same run is the sequential run (concurrency 1): with the
@@ -30,7 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the te
 
 from helpers.chat_server import ChatServer  # noqa: E402
 
-TASKS = ("translation", "docking")
+from misi_bench.builders.tasks import TASKS as REGISTRY  # noqa: E402
+from misi_bench.builders.tasks.answers import CommandAnswer, DockingAnswer  # noqa: E402
+
+TASKS = tuple(next(name for name, task in REGISTRY.items() if isinstance(task.answer, kind))
+              for kind in (CommandAnswer, DockingAnswer))
 
 
 def build(out: Path, image_size: int) -> None:

@@ -15,6 +15,8 @@ The choices the paper leaves open are listed in docs/evaluation.md and in each m
 
 from __future__ import annotations
 
+from misi_bench.renderers.operations import Operation
+
 from .metrics import DEFAULT_CONFIG, Judgement, MetricConfig, exact, judge, score, score_parsed
 from .parsing import (
     NO,
@@ -22,7 +24,6 @@ from .parsing import (
     Bond,
     BondList,
     Choice,
-    Command,
     Docking,
     ParseError,
     UnknownTaskError,
@@ -34,7 +35,7 @@ from .runs import RunError, read_predictions, read_records, write_predictions
 
 __all__ = [
     "COLUMNS", "DEFAULT_CONFIG", "NO", "TASKS",
-    "Bond", "BondList", "Choice", "Command", "Docking", "Judgement", "MetricConfig",
+    "Bond", "BondList", "Choice", "Docking", "Judgement", "MetricConfig", "Operation",
     "ParseError", "RunError", "UnknownIdsError", "UnknownTaskError",
     "column_average", "evaluate", "exact", "format_markdown", "judge",
     "parse_prediction", "parse_truth", "read_predictions", "read_records",

@@ -1,6 +1,7 @@
 """Per-question scores of docs/conventions.md (Scores): the composite score (0..1) and exact match.
 
-Our choices (also in docs/evaluation.md):
+Each task's answer kind computes them (``misi_bench.builders.tasks.answers``). Our choices (also in
+docs/evaluation.md):
 
 * T1/T2: 0 when the kind (move/roll) or the axis differs from the truth, else
   ``max(0, 1 - |d^ - d| / R)``; R = 8 Å (translation) and 180° (rotation), the widths of the
@@ -24,29 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .parsing import (
-    Answer,
-    BondList,
-    Command,
-    Docking,
-    check_task,
-    parse_prediction,
-    parse_truth,
-)
+from misi_bench.builders.tasks.answers import DEFAULT_CONFIG, MetricConfig
 
-
-@dataclass(frozen=True)
-class MetricConfig:
-    """The scoring constants; defaults are the scores of docs/conventions.md."""
-
-    translation_range: float = 8.0  # Å, width of -4..4
-    rotation_range: float = 180.0  # degrees, width of -90..90
-    docking_rotation_weight: float = 0.5  # the translation part gets the rest
-    bond_superset_score: float = 0.5  # every true bond plus extra ones
-    bond_overcount_ratio: float = 2.0  # more distinct bonds than ratio x truth scores 0
-
-
-DEFAULT_CONFIG = MetricConfig()
+from .parsing import Answer, answer_kind, check_task, parse_prediction, parse_truth
 
 
 @dataclass(frozen=True)
@@ -59,51 +40,12 @@ class Judgement:
     exact: bool
 
 
-def command_score(predicted: Command | None, truth: Command, value_range: float) -> float:
-    if predicted is None or (predicted.kind, predicted.axis) != (truth.kind, truth.axis):
-        return 0.0
-    return max(0.0, 1.0 - abs(predicted.amount - truth.amount) / value_range)
-
-
-def docking_translation_score(predicted: Command | None, truth: Command) -> float:
-    if predicted is None or (predicted.kind, predicted.axis) != (truth.kind, truth.axis):
-        return 0.0
-    if predicted.amount == 0 or (predicted.amount > 0) != (truth.amount > 0):
-        return 0.0
-    return max(0.0, 1.0 - abs(predicted.amount - truth.amount) / abs(truth.amount))
-
-
-def docking_score(predicted: Docking, truth: Docking, config: MetricConfig = DEFAULT_CONFIG) -> float:
-    weight = config.docking_rotation_weight
-    rotation = command_score(predicted.rotation, truth.rotation, config.rotation_range)
-    return weight * rotation + (1 - weight) * docking_translation_score(predicted.translation, truth.translation)
-
-
-def bond_score(predicted: BondList, truth: BondList, config: MetricConfig = DEFAULT_CONFIG) -> float:
-    if truth.is_no or predicted.is_no:
-        return 1.0 if truth.is_no and predicted.is_no else 0.0
-    named, true = predicted.bonds, truth.bonds
-    if len(named) > config.bond_overcount_ratio * len(true):
-        return 0.0
-    if named > true:  # strict superset
-        return config.bond_superset_score
-    return len(named & true) / len(true)
-
-
 def score_parsed(task: str, predicted: Answer | None, truth: Answer, config: MetricConfig = DEFAULT_CONFIG) -> float:
     """Composite score of an already parsed reply (None = unparsable)."""
-    check_task(task)
+    kind = answer_kind(task)
     if predicted is None or type(predicted) is not type(truth):
         return 0.0
-    if task == "translation":
-        return command_score(predicted, truth, config.translation_range)
-    if task == "rotation":
-        return command_score(predicted, truth, config.rotation_range)
-    if task == "docking":
-        return docking_score(predicted, truth, config)
-    if isinstance(truth, BondList):
-        return bond_score(predicted, truth, config)
-    return 1.0 if predicted == truth else 0.0  # zooming and multiple choice
+    return kind.score(predicted, truth, config)
 
 
 def _record_truth(task: str, record: Mapping) -> Answer:
@@ -135,10 +77,6 @@ __all__ = [
     "DEFAULT_CONFIG",
     "Judgement",
     "MetricConfig",
-    "bond_score",
-    "command_score",
-    "docking_score",
-    "docking_translation_score",
     "exact",
     "judge",
     "score",

@@ -20,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from misi_bench.builders.tasks import TASKS as REGISTRY
+
 from .metrics import DEFAULT_CONFIG, Judgement, MetricConfig, judge
 from .parsing import TASKS, check_task
-
-T4 = "residue_ligand_interaction"
-MULTI_STEP_TASKS = ("translation_rotation", "rotation_rotation")
 
 
 @dataclass(frozen=True)
@@ -32,23 +31,23 @@ class Column:
     key: str  # the name used in a report's "tasks" lists
     header: str  # the paper's column title
     task: str
-    subset: str | None = None  # "positive" / "negative" for T4
+    subset: str | None = None  # "positive" (truth lists bonds) / "negative" (truth is No)
+    averaged: bool = True  # in the paper's avg
 
 
-COLUMNS = (
-    Column("translation", "transl.", "translation"),
-    Column("rotation", "rot.", "rotation"),
-    Column("zooming", "zoom", "zooming"),
-    Column(f"{T4}.positive", "res-lig pos", T4, "positive"),
-    Column(f"{T4}.negative", "res-lig neg", T4, "negative"),
-    Column("translation_rotation", "trans-rot", "translation_rotation"),
-    Column("rotation_rotation", "rot-rot", "rotation_rotation"),
-    Column("docking", "docking", "docking"),
-    Column("interaction_location", "inter. loc.", "interaction_location"),
-    Column("pocket_ligand_interaction", "poc-lig", "pocket_ligand_interaction"),
+# The paper's Table 1 columns, as the task modules declare them, in task order.
+COLUMNS = tuple(
+    Column(task.name if c.subset is None else f"{task.name}.{c.subset}", c.header, task.name, c.subset, c.averaged)
+    for task in REGISTRY.values() for c in task.columns
 )
-AVERAGED_COLUMNS = tuple(c.key for c in COLUMNS if c.task not in MULTI_STEP_TASKS)
+SPLIT_TASKS = frozenset(c.task for c in COLUMNS if c.subset is not None)  # reported per subset too
+AVERAGED_COLUMNS = tuple(c.key for c in COLUMNS if c.averaged)
 ALL_COLUMNS = tuple(c.key for c in COLUMNS)
+
+
+def subset_of(task: str, truth) -> str:
+    """The subset column a question of a split task counts in (its answer kind decides)."""
+    return REGISTRY[task].answer.subset_of(truth)
 
 
 class UnknownIdsError(ValueError):
@@ -107,7 +106,7 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
         raise UnknownIdsError(unknown)
 
     by_task: dict[str, list[_Outcome]] = {}
-    t4_split: dict[str, list[_Outcome]] = {"positive": [], "negative": []}
+    subsets = {task: {c.subset: [] for c in COLUMNS if c.task == task and c.subset} for task in SPLIT_TASKS}
     missing_ids = []
     for record in records:
         task = record["task"]
@@ -117,14 +116,14 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
             missing_ids.append(record["id"])
         outcome = _Outcome(judge(task, reply, record, config), reply is None)
         by_task.setdefault(task, []).append(outcome)
-        if task == T4:
-            t4_split["negative" if outcome.judgement.truth.is_no else "positive"].append(outcome)
+        if task in subsets:
+            subsets[task][subset_of(task, outcome.judgement.truth)].append(outcome)
 
     tasks = {task: _summary(by_task[task]) for task in TASKS if task in by_task}
-    if T4 in tasks:
-        for subset, outcomes in t4_split.items():
+    for task in SPLIT_TASKS & set(tasks):
+        for subset, outcomes in subsets[task].items():
             if outcomes:
-                tasks[T4][subset] = _summary(outcomes)
+                tasks[task][subset] = _summary(outcomes)
 
     columns = {c.key: entry for c in COLUMNS if (entry := column_entry({"tasks": tasks}, c)) is not None}
     return {

@@ -5,9 +5,10 @@ Contract with the dataset pipeline and the CLI
 
 Grammar values (``operations.py``)::
 
-    Operations.parse("roll x 75, move x -14")   # -> Operations((Operation("roll","x",75.0), ...))
+    Operations.parse("roll x 75, move x -14")   # -> Operations((Operation("roll","x",75), ...))
     str(Operations.parse("move x 3.0"))         # -> "move x 3"  (integers without decimals)
-    Operation("roll", "y", -15)                 # frozen, hashable, equal by value
+    Operation("roll", "y", -15)                 # frozen, hashable, equal by value; int when integral
+                                                # (the one command type: tasks and evaluation use it too)
     ops.then("move z 40"), ops.inverse()
 
 ``move a d``: what is shown moves d Å along screen axis a (x right, y up, z toward the viewer;

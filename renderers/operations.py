@@ -10,6 +10,11 @@ the viewer, so ``move z`` > 0 zooms in); ``roll a θ`` rotates by ``θ`` degrees
 ``a`` through the center of rotation, right-hand rule (ChimeraX's one-shot ``turn``). Integers
 print without decimals (``move x -14``); other amounts print in Python's shortest round-trip form.
 Parsing ignores case and extra whitespace; ``Operations.parse("")`` is the empty sequence.
+
+``Operation`` is the one command value of the project: the renderer applies it, the tasks draw
+and print it (answers, params), and the evaluation's parser returns it. An integral amount is
+held as an ``int`` (``3.0`` becomes ``3``), so a task's params carry integers and a parsed
+``move x 3.0`` equals the truth ``move x 3``.
 """
 
 from __future__ import annotations
@@ -39,18 +44,19 @@ def format_amount(value: float) -> str:
     return repr(value)
 
 
-def _canonical(value: float) -> float:
+def _canonical(value: float) -> int | float:
+    """``int`` when integral (which also folds -0.0 to 0), else the float."""
     value = float(value)
-    return 0.0 if value == 0 else value  # folds -0.0 so equal operations hash equally
+    return int(value) if value.is_integer() else value
 
 
 @dataclass(frozen=True)
 class Operation:
-    """One ``move``/``roll`` about a screen axis; ``amount`` in Å or degrees."""
+    """One ``move``/``roll`` about a screen axis; ``amount`` in Å or degrees, ``int`` when integral."""
 
     kind: str
     axis: str
-    amount: float
+    amount: int | float
 
     def __post_init__(self) -> None:
         kind, axis = str(self.kind).lower(), str(self.axis).lower()
@@ -72,6 +78,10 @@ class Operation:
 
     def inverse(self) -> Operation:
         return Operation(self.kind, self.axis, -self.amount)
+
+    def as_dict(self) -> dict:
+        """``{"kind", "axis", "amount"}``, as the tasks' params record a command."""
+        return {"kind": self.kind, "axis": self.axis, "amount": self.amount}
 
     def __str__(self) -> str:
         return f"{self.kind} {self.axis} {format_amount(self.amount)}"

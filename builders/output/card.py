@@ -14,8 +14,8 @@ from pathlib import Path
 
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from misi_bench.evaluation.metrics import DEFAULT_CONFIG as METRICS
 from .features import task_features
+from ..tasks.answers import DEFAULT_CONFIG as METRICS
 from ..tasks.base import NAME_IMAGE_SCALE
 from .licence import LICENSE_NAME, PDBBIND_URL, write_license
 from ..tasks import TASKS

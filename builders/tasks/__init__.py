@@ -1,19 +1,26 @@
-"""The registry of tasks, in the spec's order (T1...)."""
+"""The registry of tasks: every module of this package that declares a ``TASK``, in the order of
+their numbers (T1...). A task is added by adding its module (docs/architecture.md); nothing else
+in the code names a task: it asks the registry's properties (answer kind, columns, facets, ...).
+"""
 
 from __future__ import annotations
 
-from . import (docking, interaction_location, pocket_ligand_interaction, residue_ligand_interaction, rotation,
-               rotation_rotation, translation, translation_rotation, zooming)
+import importlib
+import pkgutil
+
 from .base import Task
 
-TASKS: dict[str, Task] = {
-    module.TASK.name: module.TASK
-    for module in (translation, rotation, zooming, residue_ligand_interaction, translation_rotation,
-                   rotation_rotation, docking, interaction_location, pocket_ligand_interaction)
-}
 
-# Config names of the full benchmark; the composite ones arrive with their issue.
-ALL_CONFIGS = (
-    "translation", "rotation", "zooming", "residue_ligand_interaction", "translation_rotation",
-    "rotation_rotation", "docking", "interaction_location", "pocket_ligand_interaction",
-)
+def _discover() -> dict[str, Task]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        task = getattr(importlib.import_module(f"{__name__}.{info.name}"), "TASK", None)
+        if isinstance(task, Task):
+            found.append(task)
+    return {task.name: task for task in sorted(found, key=lambda task: task.number)}
+
+
+TASKS: dict[str, Task] = _discover()
+
+# Config names of the full benchmark, in task order.
+ALL_CONFIGS = tuple(TASKS)

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from misi_bench.renderers import Scene, render_png
 
-from ..source.structure import Complex
+from .answers import AnswerKind, ChoiceAnswer
 
+if TYPE_CHECKING:  # the registry is read by evaluation, which need not load RDKit
+    from ..source.structure import Complex
 
 
 # Image size of the tasks whose answers are label names (T4, T8, T9), in multiples of the build's
@@ -95,23 +97,44 @@ class QuestionSpec:
 
 
 @dataclass(frozen=True)
+class ReportColumn:
+    """One column of the paper's Table 1 that a task fills."""
+
+    header: str  # the paper's column title
+    paper: tuple[float, ...]  # the paper's composite scores, in the order of evaluation.paper.PAPER_MODELS
+    subset: str | None = None  # "positive" / "negative": only the questions whose truth lists bonds / is No
+    averaged: bool = True  # part of the paper's "avg" (trans-rot and rot-rot are not)
+
+
+@dataclass(frozen=True)
 class Task:
-    name: str
-    question_type: str  # cloze | multiple_choice
+    """Everything the pipeline, the evaluation and the audit know about one task; the engine asks
+    these properties and never compares task names."""
+
+    name: str  # the config name
+    number: int  # T1..T9 of docs/conventions.md: the order of configs, reports and pages
     plan: Callable[[ComplexContext, str, np.random.Generator], Sequence[Any]]
     make: Callable[[ComplexContext, Any, np.random.Generator], QuestionSpec]
+    answer: AnswerKind  # grammar, reader, printer, score, random answer space
+    columns: tuple[ReportColumn, ...]
+    # audit facets of the answers / draws: (name, value of a row, intended shares or None)
+    facets: tuple[tuple[str, Callable[[dict], Any], dict | None], ...] = ()
     # images are image_scale x the build's image size: 2 for the tasks whose answers are label
     # names (our choice: labels of ChimeraX's size are then legible)
     image_scale: int = 1
+    one_residue: bool = False  # the images show one pocket residue and the ligand (T4)
+
+    @property
+    def question_type(self) -> str:
+        return "multiple_choice" if isinstance(self.answer, ChoiceAnswer) else "cloze"
+
+    @property
+    def names_labels(self) -> bool:
+        """The answer names atoms or residues read off the image labels."""
+        return self.image_scale == NAME_IMAGE_SCALE
 
 
 def per_split(train: Sequence[Any], test: Sequence[Any]) -> Callable[[ComplexContext, str, np.random.Generator], Sequence[Any]]:
     """A plan with fixed slots per split (e.g. axes x, x, y, y for training)."""
     slots = {"train": tuple(train), "test": tuple(test)}
     return lambda ctx, split, rng: slots[split]
-
-
-def nonzero_choice(rng: np.random.Generator, low: int, high: int, step: int = 1) -> int:
-    """Uniform over low..high in ``step`` steps, 0 excluded."""
-    values = [v for v in range(low, high + 1, step) if v != 0]
-    return int(values[rng.integers(len(values))])

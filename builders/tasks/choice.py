@@ -8,7 +8,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
-LETTERS = ("A", "B", "C", "D")
+from .answers.letters import LETTERS
+
 
 
 def place_correct(rng: np.random.Generator, correct, decoys: list) -> tuple[list, str]:

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from misi_bench.renderers import Scene, camera_coords
+from misi_bench.renderers import Operation, Scene, camera_coords
 
-from . import image_specs, prompts
-from .base import ImageSpec, QuestionSpec, Task, nonzero_choice, per_split
+from . import facets, prompts
+from .answers import CommandAnswer, Docking, DockingAnswer, nonzero
+from .base import ImageSpec, QuestionSpec, ReportColumn, Task, per_split
 
 CLEARANCE = 1.0  # Å: radius of the disc each heavy atom counts as when testing for overlap
 EXTRA_DISTANCES = (0, 1, 2)  # Å added to the smallest separating distance
@@ -41,6 +42,10 @@ AXES = ("x", "y", "z")
 SIDES = ("left", "right")
 MAX_DISTANCE = 500  # Å; the search gives up beyond this (a bug, not a property of the data)
 VIEWS = ("front", "left", "top")
+# The translation's values are only the random baseline's answer space (our choice): the
+# distance itself is whatever clears the pocket.
+ANSWER = DockingAnswer(rotation=CommandAnswer("roll", AXES, nonzero(*ANGLE_RANGE)),
+                       translation=CommandAnswer("move", ("x",), nonzero(-30, 30)))
 
 IMAGES = (
     [f"the pocket alone, {view} view" for view in VIEWS]
@@ -52,7 +57,7 @@ IMAGES = (
 
 def displacement(distance: int, axis: str, angle: int) -> str:
     """The ligand operations that take the ligand out of its native pose."""
-    return f"{image_specs.command('move', 'x', distance)}, {image_specs.command('roll', axis, angle)}"
+    return f"{Operation('move', 'x', distance)}, {Operation('roll', axis, angle)}"
 
 
 def docking_scene(show: str, view: str, ligand_ops: str) -> Scene:
@@ -100,7 +105,7 @@ def base_distance(ctx, sign: int, axis: str, angle: int) -> int:
 def make(ctx, _slot, rng):
     side = SIDES[int(rng.integers(len(SIDES)))]
     axis = AXES[int(rng.integers(len(AXES)))]
-    angle = nonzero_choice(rng, *ANGLE_RANGE)
+    angle = ANSWER.rotation.draw_amount(rng)
     extra = int(EXTRA_DISTANCES[int(rng.integers(len(EXTRA_DISTANCES)))])
     sign = -1 if side == "left" else 1
     base = base_distance(ctx, sign, axis, angle)
@@ -125,7 +130,7 @@ def make(ctx, _slot, rng):
             "and 90, DISTANCE a signed integer number of angstroms, for example: "
             "roll x 75, move x -14",
         ),
-        answer=f"{image_specs.command('roll', axis, -angle)}, {image_specs.command('move', 'x', -distance)}",
+        answer=ANSWER.format(Docking(ANSWER.rotation.command(axis, -angle), ANSWER.translation.command("x", -distance))),
         params={
             "side": side,
             "base_distance": base,
@@ -139,4 +144,14 @@ def make(ctx, _slot, rng):
     )
 
 
-TASK = Task("docking", "cloze", per_split(train=range(6), test=range(3)), make)
+TASK = Task(
+    "docking", 7, per_split(train=range(6), test=range(3)), make, ANSWER,
+    columns=(ReportColumn("docking", paper=(74.54, 34.12, 20.69, 24.94)),),
+    facets=(
+        ("rotation_axis", lambda r: facets.command(r, 0)[0], facets.uniform(AXES)),
+        ("rotation_angle", lambda r: facets.command(r, 0)[1], facets.uniform(ANSWER.rotation.values)),
+        ("translation_sign", lambda r: facets.sign(facets.command(r, 1)[1]), facets.uniform(["+", "-"])),
+        ("extra_distance", lambda r: r["params"]["extra_distance"], facets.uniform(EXTRA_DISTANCES)),
+        ("translation_magnitude", lambda r: abs(facets.command(r, 1)[1]), None),
+    ),
+)

@@ -6,15 +6,14 @@ image size, so task modules never deal with pixels.
 
 from __future__ import annotations
 
-from misi_bench.renderers import Operation, Scene
+from typing import TYPE_CHECKING
 
-from ..source.structure import Residue
+from misi_bench.renderers import Scene
+
 from .base import ImageSpec
 
-
-def command(kind: str, axis: str, amount: int) -> str:
-    """One command in the answer grammar, e.g. ``move x -3``."""
-    return str(Operation(kind, axis, amount))
+if TYPE_CHECKING:
+    from ..source.structure import Residue
 
 
 def complex_views(views: tuple[str, ...], prefix: str = "") -> list[ImageSpec]:

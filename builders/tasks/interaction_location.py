@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from misi_bench.renderers import Scene, camera_coords
+from misi_bench.renderers import Operation, Scene, camera_coords
 
-from . import image_specs, prompts
-from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
+from . import facets, image_specs, prompts
+from .answers import ChoiceAnswer
+from .base import NAME_IMAGE_SCALE, QuestionSpec, ReportColumn, Task
 from .choice import LETTERS, place_correct
 
 MAX_BONDS = 3
 SHIFTS = (2, 3, 4, 5)  # Å, either direction
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
+ANSWER = ChoiceAnswer(options="text")
 
 
 def plan(ctx, split, rng):
@@ -42,7 +44,7 @@ def plan(ctx, split, rng):
 
 
 def option_text(a: int, b: int) -> str:
-    return f"{image_specs.command('move', 'x', a)}, {image_specs.command('move', 'y', b)}"
+    return f"{Operation('move', 'x', a)}, {Operation('move', 'y', b)}"
 
 
 def bond_midpoint(complex_, bond) -> np.ndarray:
@@ -104,4 +106,18 @@ def make(ctx, bond, rng):
     )
 
 
-TASK = Task("interaction_location", "multiple_choice", plan, make, image_scale=NAME_IMAGE_SCALE)
+def _true_sign(axis: str):
+    return lambda r: "0" if r["params"][f"true_{axis}"] == 0 else facets.sign(r["params"][f"true_{axis}"])
+
+
+TASK = Task(
+    "interaction_location", 8, plan, make, ANSWER,
+    columns=(ReportColumn("inter. loc.", paper=(92.00, 38.00, 36.00, 88.37)),),
+    facets=(
+        facets.LETTER,
+        ("decoy_scheme", lambda r: [r["params"]["alternative_x"]["scheme"], r["params"]["alternative_y"]["scheme"]], None),
+        ("true_x_sign", _true_sign("x"), None),
+        ("true_y_sign", _true_sign("y"), None),
+    ),
+    image_scale=NAME_IMAGE_SCALE,
+)

@@ -34,7 +34,10 @@ from itertools import combinations
 
 import numpy as np
 
-from . import image_specs
+from misi_bench.renderers import Operation
+
+from . import facets
+from .answers import ChoiceAnswer
 from .base import ComplexContext, ImageSpec
 from .choice import LETTERS, pixel_difference, place_correct
 
@@ -42,24 +45,12 @@ PIXEL_THRESHOLD = 1.0
 SCHEMES = (1, 2, 3)
 OPTION_ROLES = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 ANSWER_FORMAT = "Answer with the letter of the option image only: A, B, C or D, for example: C"
+ANSWER = ChoiceAnswer(options="image")
 
 
-@dataclass(frozen=True)
-class Step:
-    """One command of the grammar with an integer amount (Å or degrees)."""
-
-    kind: str
-    axis: str
-    amount: int
-
-    def __str__(self) -> str:
-        return image_specs.command(self.kind, self.axis, self.amount)
-
-    def with_magnitude(self, magnitude: int) -> Step:
-        return replace(self, amount=magnitude if self.amount > 0 else -magnitude)
-
-    def to_params(self) -> dict:
-        return {"kind": self.kind, "axis": self.axis, "amount": self.amount}
+def with_magnitude(step: Operation, magnitude: int) -> Operation:
+    """``step`` with another magnitude, its sign kept."""
+    return replace(step, amount=magnitude if step.amount > 0 else -magnitude)
 
 
 @dataclass(frozen=True)
@@ -75,23 +66,28 @@ class Family:
     def magnitudes(self) -> tuple[int, ...]:
         return tuple(range(self.step, self.limit + 1, self.step))
 
-    def draw(self, rng: np.random.Generator, axis: str) -> Step:
+    def draw(self, rng: np.random.Generator, axis: str) -> Operation:
         amounts = [sign * m for sign in (-1, 1) for m in self.magnitudes]
-        return Step(self.kind, axis, amounts[int(rng.integers(len(amounts)))])
+        return Operation(self.kind, axis, amounts[int(rng.integers(len(amounts)))])
 
 
 TRANSLATION = Family("move", ("x", "y"), 4)  # as T1
 ROTATION = Family("roll", ("x", "y", "z"), 90, 15)  # as T2
 
 
-def commands(*steps: Step) -> str:
+def commands(*steps: Operation) -> str:
     return ", ".join(str(step) for step in steps)
 
 
+def axis_pairs(first: Family, second: Family) -> list[tuple[str, str]]:
+    """Every (f1 axis, f2 axis), f1 and f2 on different axes when of one kind."""
+    return [(a, b) for a in first.axes for b in second.axes if first.kind != second.kind or a != b]
+
+
 def axis_pair_plan(first: Family, second: Family, n_test: int = 3):
-    """Train: every (f1 axis, f2 axis) pair once (f1 and f2 on different axes when of one kind);
-    test: ``n_test`` distinct pairs drawn with the complex's generator."""
-    pairs = [(a, b) for a in first.axes for b in second.axes if first.kind != second.kind or a != b]
+    """Train: every (f1 axis, f2 axis) pair once; test: ``n_test`` distinct pairs drawn with the
+    complex's generator."""
+    pairs = axis_pairs(first, second)
 
     def plan(ctx, split, rng):
         if split == "train":
@@ -101,15 +97,26 @@ def axis_pair_plan(first: Family, second: Family, n_test: int = 3):
     return plan
 
 
-def draw_pair(rng: np.random.Generator, axes: tuple[str, str], first: Family, second: Family) -> tuple[Step, Step]:
+def pair_facets(first: Family, second: Family) -> tuple[facets.Facet, ...]:
+    """The letter, the axis pair and f1's and f2's amounts, each uniform over its range."""
+    return (
+        facets.LETTER,
+        ("axis_pair", lambda r: r["params"]["f1"]["axis"] + r["params"]["f2"]["axis"],
+         facets.uniform([a + b for a, b in axis_pairs(first, second)])),
+        *facets.step_facets("f1", first.magnitudes),
+        *facets.step_facets("f2", second.magnitudes),
+    )
+
+
+def draw_pair(rng: np.random.Generator, axes: tuple[str, str], first: Family, second: Family) -> tuple[Operation, Operation]:
     return first.draw(rng, axes[0]), second.draw(rng, axes[1])
 
 
-def scheme_candidates(scheme: int, f1: Step, f2: Step, first: Family, second: Family) -> list[tuple[Step, Step]]:
+def scheme_candidates(scheme: int, f1: Operation, f2: Operation, first: Family, second: Family) -> list[tuple[Operation, Operation]]:
     """Every (f1', f2') the scheme allows, in a fixed order."""
-    other_f2 = [f2.with_magnitude(m) for m in second.magnitudes if m != abs(f2.amount)]
+    other_f2 = [with_magnitude(f2, m) for m in second.magnitudes if m != abs(f2.amount)]
     if scheme == 1:
-        f1s = [f1.with_magnitude(m) for m in first.magnitudes if m != abs(f1.amount)]
+        f1s = [with_magnitude(f1, m) for m in first.magnitudes if m != abs(f1.amount)]
     elif scheme == 2:
         f1s = [replace(f1, amount=-f1.amount)]
     elif scheme == 3:
@@ -130,12 +137,12 @@ class Options:
 def draw_options(
     ctx: ComplexContext,
     rng: np.random.Generator,
-    f1: Step,
-    f2: Step,
+    f1: Operation,
+    f2: Operation,
     first: Family,
     second: Family,
-    option_image: Callable[[Step, Step], ImageSpec],
-    option_commands: Callable[[Step, Step], str],
+    option_image: Callable[[Operation, Operation], ImageSpec],
+    option_commands: Callable[[Operation, Operation], str],
 ) -> Options:
     """The right option (f1, f2) and one decoy per scheme, redrawn until all four look different.
 
@@ -180,7 +187,7 @@ def draw_options(
         answer=answer,
         params={
             "options": [
-                {"scheme": scheme, "f1": a.to_params(), "f2": b.to_params(), "commands": option_commands(a, b), "redraws": redraws}
+                {"scheme": scheme, "f1": a.as_dict(), "f2": b.as_dict(), "commands": option_commands(a, b), "redraws": redraws}
                 for scheme, (a, b), _, redraws in ordered
             ],
             "pixel_threshold": PIXEL_THRESHOLD,

@@ -10,8 +10,9 @@ pocket's chains.
 
 from __future__ import annotations
 
-from . import image_specs, prompts
-from .base import NAME_IMAGE_SCALE, QuestionSpec, Task, per_split
+from . import facets, image_specs, prompts
+from .answers import Bond, BondAnswer
+from .base import NAME_IMAGE_SCALE, QuestionSpec, ReportColumn, Task, per_split
 
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
 ANSWER_FORMAT = (
@@ -21,13 +22,20 @@ ANSWER_FORMAT = (
 )
 
 
+ANSWER = BondAnswer(with_position=True)
+
+
+def answer_bond(bond) -> Bond:
+    """A found hydrogen bond in the answer's terms (names as written)."""
+    return Bond(bond.res_name, bond.res_atom, bond.ligand_atom, f"{bond.res_number}{bond.icode}", bond.chain)
+
+
 def bond_text(bond) -> str:
-    residue = " ".join(part for part in (bond.res_name, f"{bond.res_number}{bond.icode}", bond.res_atom, bond.chain) if part)
-    return f"{residue}, {bond.ligand_atom}"
+    return ANSWER.bond_text(answer_bond(bond))
 
 
 def answer_for(bonds: list) -> str:
-    return "; ".join(bond_text(b) for b in bonds) if bonds else "No"
+    return ANSWER.format([answer_bond(b) for b in bonds])
 
 
 def chains_sentence(ctx) -> str:
@@ -60,4 +68,9 @@ def make(ctx, slot, rng):
     )
 
 
-TASK = Task("pocket_ligand_interaction", "cloze", per_split(train=(None,), test=(None,)), make, image_scale=NAME_IMAGE_SCALE)
+TASK = Task(
+    "pocket_ligand_interaction", 9, per_split(train=(None,), test=(None,)), make, ANSWER,
+    columns=(ReportColumn("poc-lig", paper=(82.78, 0.60, 1.71, 10.72)),),
+    facets=(("yes_no", facets.yes_no, None), ("bond_count", facets.bond_count, None)),
+    image_scale=NAME_IMAGE_SCALE,
+)

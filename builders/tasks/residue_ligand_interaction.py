@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 
-from . import image_specs, prompts
-from .base import NAME_IMAGE_SCALE, QuestionSpec, Task
+from . import facets, image_specs, prompts
+from .answers import Bond, BondAnswer
+from .base import NAME_IMAGE_SCALE, QuestionSpec, ReportColumn, Task
 
 NEGATIVE_RATIO = 1.05
+ANSWER = BondAnswer(with_position=False)
 VIEWS = ("front", "left", "top", "back", "right", "bottom")
 
 
@@ -50,9 +52,7 @@ def plan(ctx, split, rng):
 
 
 def answer_for(bonds: list) -> str:
-    if not bonds:
-        return "No"
-    return "Yes: " + "; ".join(f"{b.res_name} {b.res_atom}, {b.ligand_atom}" for b in bonds)
+    return ANSWER.format([Bond(b.res_name, b.res_atom, b.ligand_atom) for b in bonds])
 
 
 def make(ctx, residue, rng):
@@ -84,4 +84,11 @@ def make(ctx, residue, rng):
     )
 
 
-TASK = Task("residue_ligand_interaction", "cloze", plan, make, image_scale=NAME_IMAGE_SCALE)
+TASK = Task(
+    "residue_ligand_interaction", 4, plan, make, ANSWER,
+    columns=(ReportColumn("res-lig pos", paper=(100.00, 22.33, 18.67, 63.46), subset="positive"),
+             ReportColumn("res-lig neg", paper=(100.00, 84.00, 94.00, 89.52), subset="negative")),
+    facets=(("yes_no", facets.yes_no, {"Yes": 1.0, "No": NEGATIVE_RATIO}), ("bond_count", facets.bond_count, None)),
+    image_scale=NAME_IMAGE_SCALE,
+    one_residue=True,
+)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from . import image_specs
-from .base import Task, nonzero_choice, per_split
+from . import facets
+from .answers import CommandAnswer, nonzero
+from .base import ReportColumn, Task, per_split
 from .unit import unit_question
 
 ANGLE_RANGE = (-90, 90, 15)
+ANSWER = CommandAnswer("roll", ("x", "y", "z"), nonzero(*ANGLE_RANGE))
 
 
 def make(ctx, axis, rng):
-    angle = nonzero_choice(rng, *ANGLE_RANGE)
+    angle = ANSWER.draw_amount(rng)
     return unit_question(
-        image_specs.command("roll", axis, angle),
+        ANSWER.command(axis, angle),
         "Task: image 4 is image 1 after a single rotation about the x, the y or the z axis. "
         "Which rotation, and by how many degrees?",
         "Answer with exactly one command 'roll AXIS ANGLE', AXIS being x, y or z and ANGLE a "
@@ -21,4 +23,8 @@ def make(ctx, axis, rng):
     )
 
 
-TASK = Task("rotation", "cloze", per_split(train=("x", "x", "y", "y", "z", "z"), test=("x", "y", "z")), make)
+TASK = Task(
+    "rotation", 2, per_split(train=("x", "x", "y", "y", "z", "z"), test=("x", "y", "z")), make, ANSWER,
+    columns=(ReportColumn("rot.", paper=(70.18, 44.18, 43.82, 99.71)),),
+    facets=facets.command_facets(ANSWER.axes, ANSWER.values),
+)

@@ -9,9 +9,9 @@ choice). Decoys, their redraw and the options column: ``movement_choice``.
 from __future__ import annotations
 
 from . import image_specs, prompts
-from .base import ImageSpec, QuestionSpec, Task
+from .base import ImageSpec, QuestionSpec, ReportColumn, Task
 from .choice import LETTERS
-from .movement_choice import ANSWER_FORMAT, ROTATION, axis_pair_plan, commands, draw_options, draw_pair
+from .movement_choice import ANSWER, ANSWER_FORMAT, ROTATION, axis_pair_plan, commands, draw_options, draw_pair, pair_facets
 
 IMAGES = [
     "the complex in the front view",
@@ -45,9 +45,13 @@ def make(ctx, axes, rng):
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,
-        params={"f1": f1.to_params(), "f2": f2.to_params(), **options.params},
+        params={"f1": f1.as_dict(), "f2": f2.as_dict(), **options.params},
         options=list(LETTERS),
     )
 
 
-TASK = Task("rotation_rotation", "multiple_choice", axis_pair_plan(ROTATION, ROTATION), make)
+TASK = Task(
+    "rotation_rotation", 6, axis_pair_plan(ROTATION, ROTATION), make, ANSWER,
+    columns=(ReportColumn("rot-rot", paper=(26.00, 26.00, 22.44, 89.59), averaged=False),),
+    facets=pair_facets(ROTATION, ROTATION),
+)

@@ -9,9 +9,10 @@ their redraw and the options column: ``movement_choice``.
 from __future__ import annotations
 
 from . import image_specs, prompts
-from .base import ImageSpec, QuestionSpec, Task
+from .base import ImageSpec, QuestionSpec, ReportColumn, Task
 from .choice import LETTERS
-from .movement_choice import ANSWER_FORMAT, ROTATION, TRANSLATION, axis_pair_plan, commands, draw_options, draw_pair
+from .movement_choice import (ANSWER, ANSWER_FORMAT, ROTATION, TRANSLATION, axis_pair_plan, commands, draw_options,
+                              draw_pair, pair_facets)
 
 IMAGES = [
     "the reference complex in the front view",
@@ -51,9 +52,13 @@ def make(ctx, axes, rng):
         + options.images,
         question=prompts.question_text(IMAGES, TASK_SENTENCE, ANSWER_FORMAT),
         answer=options.answer,
-        params={"partner": target.pdb_id, "f1": f1.to_params(), "f2": f2.to_params(), **options.params},
+        params={"partner": target.pdb_id, "f1": f1.as_dict(), "f2": f2.as_dict(), **options.params},
         options=list(LETTERS),
     )
 
 
-TASK = Task("translation_rotation", "multiple_choice", axis_pair_plan(TRANSLATION, ROTATION), make)
+TASK = Task(
+    "translation_rotation", 5, axis_pair_plan(TRANSLATION, ROTATION), make, ANSWER,
+    columns=(ReportColumn("trans-rot", paper=(32.00, 28.00, 22.00, 88.44), averaged=False),),
+    facets=pair_facets(TRANSLATION, ROTATION),
+)

@@ -3,6 +3,8 @@ top views, then the front view after one command; the answer is that command."""
 
 from __future__ import annotations
 
+from misi_bench.renderers import Operation
+
 from . import image_specs, prompts
 from .base import ImageSpec, QuestionSpec
 
@@ -14,10 +16,10 @@ IMAGES = [
 ]
 
 
-def unit_question(command: str, task_sentence: str, answer_format: str, params: dict) -> QuestionSpec:
+def unit_question(command: Operation, task_sentence: str, answer_format: str, params: dict) -> QuestionSpec:
     return QuestionSpec(
-        images=image_specs.complex_views(("front", "left", "top")) + [ImageSpec("front_after", image_specs.complex_after(command))],
+        images=image_specs.complex_views(("front", "left", "top")) + [ImageSpec("front_after", image_specs.complex_after(str(command)))],
         question=prompts.question_text(IMAGES, task_sentence, answer_format),
-        answer=command,
+        answer=str(command),
         params=params,
     )

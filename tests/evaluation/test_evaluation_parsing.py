@@ -9,17 +9,25 @@ from misi_bench.evaluation import (
     Bond,
     BondList,
     Choice,
-    Command,
     Docking,
     ParseError,
     UnknownTaskError,
     parse_prediction,
     parse_truth,
 )
+from misi_bench.renderers import Operation
 
-MOVE_X3 = Command("move", "x", 3)
-MOVE_XM3 = Command("move", "x", -3)
-ROLL_Y15 = Command("roll", "y", 15)
+MOVE_X3 = Operation("move", "x", 3)
+MOVE_XM3 = Operation("move", "x", -3)
+ROLL_Y15 = Operation("roll", "y", 15)
+
+
+def test_the_parser_returns_the_renderers_command_type():
+    """One command value: a parsed reply is the renderer's Operation, equal to the truth's."""
+    parsed = parse_prediction("rotation", "I think: roll Y -45.0 degrees")
+    assert type(parsed) is Operation and parsed == Operation.parse("roll y -45")
+    assert str(parsed) == "roll y -45" and type(parsed.amount) is int
+    assert parse_prediction("translation", "move x " + "9" * 400) is None  # not a finite number
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -41,7 +49,7 @@ ROLL_Y15 = Command("roll", "y", 15)
     ("Roll Y 15 degrees", ROLL_Y15),
     ("*roll y 15*", ROLL_Y15),  # italics
     ("move x 3.0", MOVE_X3),
-    ("move x 2.5", Command("move", "x", 2.5)),
+    ("move x 2.5", Operation("move", "x", 2.5)),
     ("moves x by 3", None),  # not the grammar
     ("move x by 3", None),
     ("rotate y 15", None),  # only the keyword roll
@@ -55,14 +63,14 @@ def test_command_replies(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("roll x 75, move x -14", Docking(Command("roll", "x", 75), Command("move", "x", -14))),
-    ("move x -14; roll x 75", Docking(Command("roll", "x", 75), Command("move", "x", -14))),
+    ("roll x 75, move x -14", Docking(Operation("roll", "x", 75), Operation("move", "x", -14))),
+    ("move x -14; roll x 75", Docking(Operation("roll", "x", 75), Operation("move", "x", -14))),
     # restated question first, then the answer, then a check: the last roll/move pair wins
     ("It was moved by move x 14 and roll x -75, so: roll x 75, move x -14. Check: move x 14",
-     Docking(Command("roll", "x", 75), Command("move", "x", -14))),
-    ("roll z 30", Docking(Command("roll", "z", 30), None)),
-    ("roll z 30 then roll z 45", Docking(Command("roll", "z", 45), None)),
-    ("move x \u22129", Docking(None, Command("move", "x", -9))),
+     Docking(Operation("roll", "x", 75), Operation("move", "x", -14))),
+    ("roll z 30", Docking(Operation("roll", "z", 30), None)),
+    ("roll z 30 then roll z 45", Docking(Operation("roll", "z", 45), None)),
+    ("move x \u22129", Docking(None, Operation("move", "x", -9))),
     ("dock it", None),
 ])
 def test_docking_replies(text, expected):
@@ -154,8 +162,8 @@ def test_equivalent_replies_parse_identically():
 @pytest.mark.parametrize("task,text,expected", [
     ("translation", "move x -3", MOVE_XM3),
     ("rotation", "roll y 15", ROLL_Y15),
-    ("zooming", "move z 50", Command("move", "z", 50)),
-    ("docking", "roll x 75, move x -14", Docking(Command("roll", "x", 75), Command("move", "x", -14))),
+    ("zooming", "move z 50", Operation("move", "z", 50)),
+    ("docking", "roll x 75, move x -14", Docking(Operation("roll", "x", 75), Operation("move", "x", -14))),
     ("translation_rotation", "C", Choice("C")),
     ("residue_ligand_interaction", "No", NO),
     ("residue_ligand_interaction", "Yes: ARG NH2, O22; ARG N, O23", TWO),

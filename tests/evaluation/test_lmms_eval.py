@@ -11,7 +11,7 @@ import yaml
 from PIL import Image
 
 from misi_bench.evaluation import TASKS, evaluate, read_records
-from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, T4
+from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, COLUMNS
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 from helpers.evaluation_folder import SAMPLE_TASKS, make_rows
 
@@ -91,13 +91,14 @@ def test_groups_list_one_task_per_report_column(group_file, columns):
     assert all(m["aggregation"] == "mean" and m["weight_by_size"] is False for m in group["aggregate_metric_list"])
 
 
-def test_every_task_yaml_is_a_config_or_a_residue_ligand_subset():
-    subsets = [lmms_task_name(f"{T4}.{subset}") for subset in ("positive", "negative")]
+def test_every_task_yaml_is_a_config_or_a_subset_column():
+    subsets = {lmms_task_name(c.key): c.task for c in COLUMNS if c.subset}
+    assert set(subsets.values()) == {"residue_ligand_interaction"}  # the paper's res-lig pos / neg
     tasks = sorted(p.stem for p in FOLDER.glob("misi_bench_*.yaml") if p.name != "misi_bench_all.yaml")
-    assert tasks == sorted([f"misi_bench_{t}" for t in TASKS] + subsets)
-    for name in subsets:
+    assert tasks == sorted([f"misi_bench_{t}" for t in TASKS] + list(subsets))
+    for name, task in subsets.items():
         config = lmms_task_config(name)
-        assert config["task"] == name and config["dataset_name"] == T4
+        assert config["task"] == name and config["dataset_name"] == task
         assert callable(function(config["process_docs"]))
 
 

@@ -24,6 +24,14 @@ def test_integers_print_without_decimals():
     assert str(Operations.parse("ROLL  X  75.0 ,move x -14.00")) == "roll x 75, move x -14"
 
 
+def test_integral_amounts_are_held_as_int_so_params_write_integers():
+    """The one command type: tasks write ``as_dict()`` into params, whose JSON must say 2, not 2.0."""
+    for op in (Operation("move", "x", 2.0), Operation.parse("roll y -45"), Operation("move", "z", -0.0)):
+        assert type(op.amount) is int
+    assert json.dumps(Operation("move", "x", 2.0).as_dict()) == '{"kind": "move", "axis": "x", "amount": 2}'
+    assert type(Operation("move", "x", 2.5).amount) is float
+
+
 def test_parsed_values():
     ops = Operations.parse("roll x 75, move x -14")
     assert ops.items == (Operation("roll", "x", 75), Operation("move", "x", -14))

@@ -20,8 +20,9 @@ from typing import Any, Mapping, Sequence
 from PIL import Image
 
 from misi_bench.evaluation import exact, parse_truth, score
+from misi_bench.evaluation.report import COLUMNS, SPLIT_TASKS, subset_of
 
-T4 = "residue_ligand_interaction"
+SUBSETS = tuple(dict.fromkeys(c.subset for c in COLUMNS if c.subset))  # positive, negative
 DATASET_ENV = "MISI_BENCH_DATASET"
 DEFAULT_DATASET = "MiSI-bench"
 
@@ -67,8 +68,9 @@ def doc_to_target(doc: Mapping) -> str:
 def process_results(doc: Mapping, results: Sequence[str]) -> dict[str, float | None]:
     """Scores of the model's first reply: composite and exact match, 0-100.
 
-    For residue-ligand questions the composite is repeated under ``misi_composite_positive`` or
-    ``misi_composite_negative`` (None under the other), the paper's two T4 columns.
+    For the questions of a task the paper reports in two columns (residue-ligand: positives and
+    negatives) the composite is repeated under ``misi_composite_positive`` or
+    ``misi_composite_negative`` (None under the other).
     """
     reply = results[0] if results else None
     task = doc["task"]
@@ -76,29 +78,32 @@ def process_results(doc: Mapping, results: Sequence[str]) -> dict[str, float | N
         "misi_composite": 100.0 * score(task, reply, doc),
         "misi_exact": 100.0 * exact(task, reply, doc),
     }
-    if task == T4:
-        positive = _bonds_ligand(doc["answer"])
-        scores["misi_composite_positive"] = scores["misi_composite"] if positive else None
-        scores["misi_composite_negative"] = None if positive else scores["misi_composite"]
+    if task in SPLIT_TASKS:
+        subset = _subset(task, doc["answer"])
+        for name in SUBSETS:
+            scores[f"misi_composite_{name}"] = scores["misi_composite"] if subset == name else None
     return scores
 
 
 def mean_of_present(values: Sequence[float | None]) -> float | None:
-    """Mean of the values that are not None (aggregation of the T4 subset metrics)."""
+    """Mean of the values that are not None (aggregation of the subset metrics)."""
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
 
 
-def _bonds_ligand(answer: str) -> bool:
-    """Whether a residue-ligand answer lists bonds (``misi-bench evaluate``'s "positive")."""
-    return not parse_truth(T4, answer).is_no
+def _subset(task: str, answer: str) -> str:
+    """``misi-bench evaluate``'s subset of a question: "positive" (the answer lists bonds) or "negative"."""
+    return subset_of(task, parse_truth(task, answer))
 
 
-def residue_ligand_positives(dataset):
-    """``process_docs`` of the "res-lig pos" task: the questions whose answer lists bonds."""
-    return dataset.filter(_bonds_ligand, input_columns="answer")
+def _only(subset: str):
+    """``process_docs`` of a subset column's task (e.g. res-lig pos): the questions of that subset."""
+
+    def process_docs(dataset):
+        return dataset.filter(lambda task, answer: _subset(task, answer) == subset, input_columns=["task", "answer"])
+
+    return process_docs
 
 
-def residue_ligand_negatives(dataset):
-    """``process_docs`` of the "res-lig neg" task: the questions whose answer is No."""
-    return dataset.filter(lambda answer: not _bonds_ligand(answer), input_columns="answer")
+positives = _only("positive")  # the questions whose answer lists bonds
+negatives = _only("negative")  # the questions whose answer is No

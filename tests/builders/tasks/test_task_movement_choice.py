@@ -15,7 +15,7 @@ from PIL import Image
 
 from misi_bench.builders.tasks import movement_choice
 from misi_bench.builders.tasks.base import ComplexContext, ImageSpec
-from misi_bench.renderers import Scene, render_png
+from misi_bench.renderers import Operation, Scene, render_png
 
 from conftest import SHARED_SIZE as SIZE, read_rows
 
@@ -172,8 +172,8 @@ def test_letters_not_degenerate(built, task):
 # ------------------------------------------------------------------ the redraw, on real renders
 
 def _draw(context, seed, option_image):
-    f1 = movement_choice.Step("move", "x", 2)
-    f2 = movement_choice.Step("roll", "y", 45)
+    f1 = Operation("move", "x", 2)
+    f2 = Operation("roll", "y", 45)
     return movement_choice.draw_options(
         context, np.random.default_rng(seed), f1, f2, movement_choice.TRANSLATION, movement_choice.ROTATION,
         option_image=option_image, option_commands=movement_choice.commands,
