@@ -180,12 +180,14 @@ def test_ctrl_c_loses_at_most_the_requests_in_flight(sample_build, rows, tmp_pat
         deadline = time.monotonic() + 30
         while len(server.answered()) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
+        answered = len(server.answered())  # replies sent before the interrupt; the client may not have written them yet
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     written = read_predictions(out)
-    assert 3 <= len(written) < len(rows) and None not in written.values()
+    in_flight = 2  # --concurrency
+    assert answered - in_flight <= len(written) < len(rows) and None not in written.values()
     with ChatServer(table) as fresh:
         rerun = predict_cli(fresh, sample_build, out)
     assert rerun.returncode == 0, rerun.stderr
