@@ -74,22 +74,22 @@ def px_per_angstrom(complex_, size: int) -> float:
     return focal_length(size) / camera_for(complex_, Scene(show="complex", size=size)).distance
 
 
-def _records(build: Build, task: str, split: str, limit: int, images: bool) -> Iterator[dict]:
+def _rows(build: Build, task: str, split: str, limit: int, images: bool) -> Iterator[dict]:
     columns = ["id", "task", "split", "pdb_id", "answer", "options", "question_type", "image_roles", "params"]
     yield from build.rows(task, split, columns + (["images"] if images else []), limit)
 
 
-def _score(records: list[dict], predictions: dict[str, str]) -> dict:
-    if not records:
+def _score(rows: list[dict], predictions: dict[str, str]) -> dict:
+    if not rows:
         return {}
-    bare = [{k: v for k, v in r.items() if k != "images"} for r in records]
+    bare = [{k: v for k, v in r.items() if k != "images"} for r in rows]
     report = evaluate(bare, predictions)
     entry = next(iter(report["tasks"].values()))
     return {"composite": round(entry["composite"], 2), "exact": round(entry["exact"], 2), "n": entry["n"]}
 
 
 def registration(build: Build, task: str, split: str, limit: int, complexes: Complexes | None) -> dict:
-    rows = list(_records(build, task, split, limit, images=True))
+    rows = list(_rows(build, task, split, limit, images=True))
     if not rows:
         return {}
     answer = TASKS[task].answer
@@ -97,7 +97,7 @@ def registration(build: Build, task: str, split: str, limit: int, complexes: Com
     calibration = None
     if complexes is None:
         ratios = []
-        for row in _records(build, task, "train", limit, images=True):
+        for row in _rows(build, task, "train", limit, images=True):
             shift = phase_shift(decode(row["images"][0]), decode(row["images"][3]))
             truth = answer.parse_truth(row["answer"])
             ratios.append(abs(shift[0] if truth.axis == "x" else shift[1]) / abs(truth.amount))
@@ -118,7 +118,7 @@ def registration(build: Build, task: str, split: str, limit: int, complexes: Com
 
 
 def largest_change(build: Build, task: str, split: str, limit: int) -> dict:
-    rows = list(_records(build, task, split, limit, images=True))
+    rows = list(_rows(build, task, split, limit, images=True))
     predictions = {}
     for row in rows:
         roles = row["image_roles"]  # the commands apply to the target complex when there is one
@@ -134,7 +134,7 @@ def _moves(row: dict) -> list[tuple[int, int]]:
 
 
 def text_option_heuristics(build: Build, task: str, split: str) -> dict:
-    rows = list(_records(build, task, split, None, images=False))
+    rows = list(_rows(build, task, split, None, images=False))
     largest, smallest, medoid = {}, {}, {}
     for row in rows:
         moves = _moves(row)
@@ -158,7 +158,7 @@ def _closest_polar_pair(complex_, atom_indices) -> tuple[float, int, int] | None
 
 
 def closest_residue(build: Build, task: str, split: str, complexes: Complexes, cutoff: float) -> dict:
-    rows = list(_records(build, task, split, None, images=False))
+    rows = list(_rows(build, task, split, None, images=False))
     answer = TASKS[task].answer
     predictions = {}
     for row in rows:
@@ -185,11 +185,11 @@ def closest_residue(build: Build, task: str, split: str, complexes: Complexes, c
 def check(build: Build, thresholds: dict, complexes: Complexes | None, split: str = "test") -> dict:
     limit = thresholds["max_rows_per_task"]
     tasks = [t for t in build.tasks if split in build.manifest["configs"][t]]
-    records = {t: list(_records(build, t, split, None, images=False)) for t in tasks}
-    priors, fallbacks = majority_answers(build.out, tasks, split, build.manifest, records)
+    rows_by_task = {t: list(_rows(build, t, split, None, images=False)) for t in tasks}
+    priors, fallbacks = majority_answers(build.out, tasks, split, build.manifest, rows_by_task)
     results = {}
     for task in tasks:
-        rows = records[task]
+        rows = rows_by_task[task]
         if not rows:
             continue
         chance = [_score(rows, {r["id"]: random_answer(r, seed) for r in rows}) for seed in CHANCE_SEEDS]

@@ -7,7 +7,7 @@ Harness use (e.g. an lmms-eval ``process_results`` hook)::
 
 Whole run::
 
-    report = evaluate(records, {record_id: reply, ...})
+    report = evaluate(rows, {row_id: reply, ...})
     print(format_markdown(report))
 
 The choices the paper leaves open are listed in docs/evaluation.md and in each module's docstring.
@@ -31,13 +31,13 @@ from .parsing import (
     parse_truth,
 )
 from .report import COLUMNS, UnknownIdsError, column_average, evaluate, format_markdown
-from .runs import RunError, read_predictions, read_records, write_predictions
+from .runs import RunError, read_predictions, read_rows, write_predictions
 
 __all__ = [
     "COLUMNS", "DEFAULT_CONFIG", "NO", "TASKS",
     "Bond", "BondList", "Choice", "Docking", "Judgement", "MetricConfig", "Operation",
     "ParseError", "RunError", "UnknownIdsError", "UnknownTaskError",
     "column_average", "evaluate", "exact", "format_markdown", "judge",
-    "parse_prediction", "parse_truth", "read_predictions", "read_records",
+    "parse_prediction", "parse_truth", "read_predictions", "read_rows",
     "score", "score_parsed", "write_predictions",
 ]

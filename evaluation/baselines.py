@@ -24,24 +24,24 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .parsing import answer_kind
-from .runs import RunError, read_manifest, read_records, select_tasks
+from .runs import RunError, read_manifest, read_rows, select_tasks
 
 KINDS = ("oracle", "random", "majority")
 
 
-def question_rng(seed: int, record_id: str) -> np.random.Generator:
+def question_rng(seed: int, row_id: str) -> np.random.Generator:
     """The random baseline's generator of one question."""
-    digest = hashlib.sha256(f"misi-bench/baseline-random/{seed}/{record_id}".encode()).digest()
+    digest = hashlib.sha256(f"misi-bench/baseline-random/{seed}/{row_id}".encode()).digest()
     return np.random.Generator(np.random.PCG64(np.frombuffer(digest, dtype=np.uint32)))
 
 
-def random_answer(record: dict, seed: int) -> str:
-    """A uniform draw from the answer space of the record's task."""
+def random_answer(row: dict, seed: int) -> str:
+    """A uniform draw from the answer space of the row's task."""
     try:
-        kind = answer_kind(record["task"])
+        kind = answer_kind(row["task"])
     except ValueError:
-        raise RunError(f"no random answer space for task {record['task']!r}") from None
-    return kind.random_answer(question_rng(seed, record["id"]), record)
+        raise RunError(f"no random answer space for task {row['task']!r}") from None
+    return kind.random_answer(question_rng(seed, row["id"]), row)
 
 
 def mode(answers: Iterable[str]) -> str | None:
@@ -53,15 +53,15 @@ def mode(answers: Iterable[str]) -> str | None:
 
 
 def majority_answers(dataset: Path, tasks: list[str], split: str, manifest: dict,
-                     records_by_task: dict[str, list[dict]]) -> tuple[dict[str, str], list[str]]:
+                     rows_by_task: dict[str, list[dict]]) -> tuple[dict[str, str], list[str]]:
     """Each task's train mode (or the split's own mode without train rows) and the fallbacks."""
     answers, fallbacks = {}, []
     for task in tasks:
         prior = None
         if "train" in manifest["configs"].get(task, {}):
-            prior = mode(r["answer"] for r in read_records(dataset, task, "train", manifest))
+            prior = mode(r["answer"] for r in read_rows(dataset, task, "train", manifest))
         if prior is None:
-            prior = mode(r["answer"] for r in records_by_task[task])
+            prior = mode(r["answer"] for r in rows_by_task[task])
             fallbacks.append(task)
         answers[task] = prior
     return answers, fallbacks
@@ -73,17 +73,17 @@ def baseline_predictions(kind: str, dataset: Path, task_arg: str, split: str, se
         raise RunError(f"unknown baseline {kind!r}; choose one of {', '.join(KINDS)}")
     manifest = read_manifest(dataset)
     tasks = select_tasks(manifest, task_arg, split)
-    records_by_task = {task: read_records(dataset, task, split, manifest) for task in tasks}
+    rows_by_task = {task: read_rows(dataset, task, split, manifest) for task in tasks}
     notes: list[str] = []
     answer_of: Callable[[dict], str]
     if kind == "oracle":
-        answer_of = lambda record: record["answer"]  # noqa: E731
+        answer_of = lambda row: row["answer"]  # noqa: E731
     elif kind == "random":
-        answer_of = lambda record: random_answer(record, seed)  # noqa: E731
+        answer_of = lambda row: random_answer(row, seed)  # noqa: E731
     else:
-        priors, fallbacks = majority_answers(dataset, tasks, split, manifest, records_by_task)
+        priors, fallbacks = majority_answers(dataset, tasks, split, manifest, rows_by_task)
         if fallbacks:
             notes.append(f"no train rows for {', '.join(fallbacks)}: majority taken from the '{split}' split itself")
-        answer_of = lambda record: priors[record["task"]]  # noqa: E731
-    pairs = [(r["id"], answer_of(r)) for task in tasks for r in records_by_task[task]]
+        answer_of = lambda row: priors[row["task"]]  # noqa: E731
+    pairs = [(r["id"], answer_of(r)) for task in tasks for r in rows_by_task[task]]
     return pairs, notes

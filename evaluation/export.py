@@ -40,7 +40,7 @@ ROW_COLUMNS = ("id", "question", "answer", "images")
 
 @dataclass
 class ExportSummary:
-    records: int = 0
+    questions: int = 0
     image_references: int = 0
     images_written: int = 0
     files: tuple[str, ...] = ()
@@ -132,27 +132,27 @@ class _ImageStore:
         return relative
 
 
-def _write_item(handle: IO[str], record: dict, first: bool) -> None:
-    handle.write(("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False))
+def _write_item(handle: IO[str], item: dict, first: bool) -> None:
+    handle.write(("\n" if first else ",\n") + json.dumps(item, ensure_ascii=False))
 
 
 def _write_sharegpt(rows: Iterator[dict], folder: Path, split: str, summary: ExportSummary) -> list[str]:
     store = _ImageStore(folder)
-    records_name = f"{dataset_name(split)}.json"
-    with (folder / records_name).open("w", encoding="utf-8") as handle:
+    items_name = f"{dataset_name(split)}.json"
+    with (folder / items_name).open("w", encoding="utf-8") as handle:
         handle.write("[")
         for row in rows:
             images = [store.path_of(png_bytes(image)) for image in row["images"]]
-            record = {"messages": [{"role": "user", "content": IMAGE_TOKEN * len(images) + row["question"]},
+            item = {"messages": [{"role": "user", "content": IMAGE_TOKEN * len(images) + row["question"]},
                                    {"role": "assistant", "content": row["answer"]}],
                       "images": images}
-            _write_item(handle, record, first=summary.records == 0)
-            summary.records += 1
+            _write_item(handle, item, first=summary.questions == 0)
+            summary.questions += 1
             summary.image_references += len(images)
         handle.write("\n]\n")
     (folder / "dataset_info.json").write_text(json.dumps(sharegpt_dataset_info(split), indent=2) + "\n", encoding="utf-8")
     summary.images_written = len(store.written)
-    return ["dataset_info.json", records_name, *store.written]
+    return ["dataset_info.json", items_name, *store.written]
 
 
 def _write_openai(rows: Iterator[dict], folder: Path, split: str, summary: ExportSummary) -> list[str]:
@@ -162,7 +162,7 @@ def _write_openai(rows: Iterator[dict], folder: Path, split: str, summary: Expor
             messages = [{"role": "user", "content": user_content(row["question"], row["images"])},
                         {"role": "assistant", "content": row["answer"]}]
             handle.write(json.dumps({"messages": messages}, ensure_ascii=False) + "\n")
-            summary.records += 1
+            summary.questions += 1
             summary.image_references += len(row["images"])
     return [name]
 

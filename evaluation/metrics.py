@@ -48,29 +48,29 @@ def score_parsed(task: str, predicted: Answer | None, truth: Answer, config: Met
     return kind.score(predicted, truth, config)
 
 
-def _record_truth(task: str, record: Mapping) -> Answer:
+def _row_truth(task: str, row: Mapping) -> Answer:
     check_task(task)
-    if record.get("task", task) != task:
-        raise ValueError(f"record {record.get('id', '?')} is a {record['task']} question, not {task}")
-    return parse_truth(task, record["answer"])
+    if row.get("task", task) != task:
+        raise ValueError(f"row {row.get('id', '?')} is a {row['task']} question, not {task}")
+    return parse_truth(task, row["answer"])
 
 
-def judge(task: str, prediction: str | None, record: Mapping, config: MetricConfig = DEFAULT_CONFIG) -> Judgement:
-    """Parse a reply against its record and score it."""
-    truth = _record_truth(task, record)
-    options = record.get("options") or ()
+def judge(task: str, prediction: str | None, row: Mapping, config: MetricConfig = DEFAULT_CONFIG) -> Judgement:
+    """Parse a reply against its row and score it."""
+    truth = _row_truth(task, row)
+    options = row.get("options") or ()
     parsed = parse_prediction(task, prediction, options)
     return Judgement(parsed, truth, score_parsed(task, parsed, truth, config), parsed == truth)
 
 
-def score(task: str, prediction: str | None, record: Mapping, config: MetricConfig = DEFAULT_CONFIG) -> float:
-    """Composite score in 0..1 of a model's raw reply to ``record``."""
-    return judge(task, prediction, record, config).score
+def score(task: str, prediction: str | None, row: Mapping, config: MetricConfig = DEFAULT_CONFIG) -> float:
+    """Composite score in 0..1 of a model's raw reply to ``row``."""
+    return judge(task, prediction, row, config).score
 
 
-def exact(task: str, prediction: str | None, record: Mapping) -> bool:
+def exact(task: str, prediction: str | None, row: Mapping) -> bool:
     """Whether the reply, once parsed, equals the ground truth."""
-    return judge(task, prediction, record).exact
+    return judge(task, prediction, row).exact
 
 
 __all__ = [

@@ -48,7 +48,7 @@ def parse_truth(task: str, text: str) -> Answer:
 def parse_prediction(task: str, text: str | None, options: Sequence[str] = ()) -> Answer | None:
     """A model's reply read leniently; None when nothing in it follows the grammar.
 
-    ``options`` (the record's option texts) lets a reply to a text-option question name an
+    ``options`` (the row's option texts) lets a reply to a text-option question name an
     option by its text.
     """
     return answer_kind(task).parse_prediction(text, options)

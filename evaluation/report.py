@@ -9,9 +9,9 @@ Our choices (also in docs/evaluation.md):
   paper). ``average_all`` adds trans-rot and rot-rot (ten columns). Columns with no question in
   the run are left out of both means and the ``tasks`` list says which columns were used; with
   none the mean is None.
-* A record without a prediction (absent id or value None) scores 0, counts as ``missing`` (not
+* A row without a prediction (absent id or value None) scores 0, counts as ``missing`` (not
   ``unparsable``) and is listed in ``missing_ids``. A prediction whose id is not among the
-  records raises `UnknownIdsError` before anything is scored; duplicate record ids raise
+  rows raises `UnknownIdsError` before anything is scored; duplicate row ids raise
   ValueError.
 """
 
@@ -51,12 +51,12 @@ def subset_of(task: str, truth) -> str:
 
 
 class UnknownIdsError(ValueError):
-    """Predictions were given for ids that are not among the records."""
+    """Predictions were given for ids that are not among the rows."""
 
     def __init__(self, ids: list[str]):
         self.ids = ids
         shown = ", ".join(ids[:20]) + (f" ... ({len(ids)} in all)" if len(ids) > 20 else "")
-        super().__init__(f"predictions for ids not in the records: {shown}")
+        super().__init__(f"predictions for ids not in the rows: {shown}")
 
 
 def column_average(values: Mapping[str, float], columns: Iterable[str] = AVERAGED_COLUMNS) -> float | None:
@@ -91,16 +91,16 @@ def _average(columns: dict[str, dict], keys: tuple[str, ...]) -> dict:
     }
 
 
-def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
+def evaluate(rows: Iterable[Mapping], predictions: Mapping[str, str | None],
              config: MetricConfig = DEFAULT_CONFIG) -> dict:
-    """Score a run: ``predictions`` maps record id to the model's raw reply."""
-    records = list(records)
-    ids = [r["id"] for r in records]
+    """Score a run: ``predictions`` maps row id to the model's raw reply."""
+    rows = list(rows)
+    ids = [r["id"] for r in rows]
     if len(set(ids)) != len(ids):
         seen, dupes = set(), set()
         for i in ids:
             (dupes if i in seen else seen).add(i)
-        raise ValueError(f"duplicate record ids: {', '.join(sorted(dupes)[:20])}")
+        raise ValueError(f"duplicate row ids: {', '.join(sorted(dupes)[:20])}")
     unknown = sorted(set(predictions) - set(ids))
     if unknown:
         raise UnknownIdsError(unknown)
@@ -108,13 +108,13 @@ def evaluate(records: Iterable[Mapping], predictions: Mapping[str, str | None],
     by_task: dict[str, list[_Outcome]] = {}
     subsets = {task: {c.subset: [] for c in COLUMNS if c.task == task and c.subset} for task in SPLIT_TASKS}
     missing_ids = []
-    for record in records:
-        task = record["task"]
+    for row in rows:
+        task = row["task"]
         check_task(task)
-        reply = predictions.get(record["id"])
+        reply = predictions.get(row["id"])
         if reply is None:
-            missing_ids.append(record["id"])
-        outcome = _Outcome(judge(task, reply, record, config), reply is None)
+            missing_ids.append(row["id"])
+        outcome = _Outcome(judge(task, reply, row, config), reply is None)
         by_task.setdefault(task, []).append(outcome)
         if task in subsets:
             subsets[task][subset_of(task, outcome.judgement.truth)].append(outcome)

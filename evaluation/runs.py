@@ -8,7 +8,7 @@ file, ids not in the split) raises :class:`RunError`, which the command layer pr
 Our choices (also in docs/evaluation.md):
 
 * ``--task all`` means every config present in the manifest that has the split; a comma list
-  is also accepted. Predictions are checked against the records of the selected tasks only, so
+  is also accepted. Predictions are checked against the rows of the selected tasks only, so
   an id of another task counts as "not in the split".
 * A ``prediction`` must be a string or ``null``; ``null`` counts as missing. An id given twice
   is an error (no silent last-wins), except a failure line of ``misi-bench predict``
@@ -108,7 +108,7 @@ def iter_rows(dataset: Path, task: str, split: str, manifest: Mapping | None = N
             raise shard_error(path, error) from None
 
 
-def read_records(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
+def read_rows(dataset: Path, task: str, split: str, manifest: Mapping | None = None) -> list[dict]:
     """Every row of one config/split without its images, in shard order."""
     return list(iter_rows(dataset, task, split, manifest))
 
@@ -119,11 +119,11 @@ def shard_error(path: Path, error: Exception) -> RunError:
 
 
 def read_split(dataset: Path, task_arg: str, split: str) -> tuple[list[str], list[dict]]:
-    """The selected tasks and all their records of ``split``."""
+    """The selected tasks and all their rows of ``split``."""
     manifest = read_manifest(dataset)
     tasks = select_tasks(manifest, task_arg, split)
-    records = [row for task in tasks for row in read_records(dataset, task, split, manifest)]
-    return tasks, records
+    rows = [row for task in tasks for row in read_rows(dataset, task, split, manifest)]
+    return tasks, rows
 
 
 # ---------------------------------------------------------------- predictions files
@@ -168,15 +168,15 @@ def read_predictions(path: Path) -> dict[str, str | None]:
     predictions: dict[str, str | None] = {}
     failed: set[str] = set()
     for where, item in prediction_lines(path):
-        record_id = item["id"]
+        row_id = item["id"]
         if is_failure(item):
-            failed.add(record_id)
+            failed.add(row_id)
             continue
-        if record_id in predictions:
-            raise RunError(f"{where}: id {record_id} appears twice")
-        predictions[record_id] = item["prediction"]
-    for record_id in failed - predictions.keys():
-        predictions[record_id] = None
+        if row_id in predictions:
+            raise RunError(f"{where}: id {row_id} appears twice")
+        predictions[row_id] = item["prediction"]
+    for row_id in failed - predictions.keys():
+        predictions[row_id] = None
     return predictions
 
 
@@ -190,8 +190,8 @@ def write_predictions(path: Path, predictions: Iterable[tuple[str, str | None]])
     count = 0
     try:
         with handle:
-            for record_id, reply in predictions:
-                handle.write(json.dumps({"id": record_id, "prediction": reply}, ensure_ascii=False) + "\n")
+            for row_id, reply in predictions:
+                handle.write(json.dumps({"id": row_id, "prediction": reply}, ensure_ascii=False) + "\n")
                 count += 1
         os.replace(handle.name, path)
     except BaseException:

@@ -1,4 +1,4 @@
-"""JSON Schemas of the dataset rows: ``record.schema.json`` (shared) and one per task.
+"""JSON Schemas of the dataset rows: ``row.schema.json`` (shared) and one per task.
 
 ``validator(task)`` returns a jsonschema validator whose ``$ref`` to the shared files resolve
 from this package, so validation works offline and from an installed wheel.
@@ -13,7 +13,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SHARED_FILES = ("record.schema.json", "definitions.schema.json")
+SHARED_FILES = ("row.schema.json", "definitions.schema.json")
 
 
 def load(name: str) -> dict:

@@ -25,7 +25,7 @@ def test_package_importable(name):
 
 
 def test_package_data_ships():
-    assert (resources.files("misi_bench.schema") / "record.schema.json").is_file()
+    assert (resources.files("misi_bench.schema") / "row.schema.json").is_file()
     corpus = resources.files("misi_bench.builders") / "sample_corpus"
     assert (corpus / "splits.json").is_file()
     assert any(p.name.endswith("_pocket.pdb") for d in corpus.iterdir() if d.is_dir() for p in d.iterdir())

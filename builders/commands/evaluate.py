@@ -48,9 +48,9 @@ def fail(error: Exception) -> int:
 def run_evaluate(args: argparse.Namespace) -> int:
     """``misi-bench evaluate``: print the report; 2 on bad input."""
     try:
-        _, records = read_split(args.dataset, args.task, args.split)
+        _, rows = read_split(args.dataset, args.task, args.split)
         predictions = read_predictions(args.predictions)
-        report = evaluate(records, predictions)
+        report = evaluate(rows, predictions)
     except UnknownIdsError as error:
         return fail(f"{error} (split '{args.split}', task(s) '{args.task}')")
     except RunError as error:

@@ -145,6 +145,6 @@ def run_export(args: argparse.Namespace) -> int:
         return fail(error)
     images = (f"{summary.images_written} distinct image file(s) for {summary.image_references} image reference(s)"
               if args.format == "sharegpt" else f"{summary.image_references} inline image(s)")
-    print(f"exported {summary.records} {args.split} question(s) of {len(tasks)} task(s) to {args.out} "
+    print(f"exported {summary.questions} {args.split} question(s) of {len(tasks)} task(s) to {args.out} "
           f"({args.format}): {images}")
     return 0

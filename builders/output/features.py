@@ -46,7 +46,7 @@ def feature_of(node: dict):
 
 
 def task_features(task: str) -> datasets.Features:
-    record = schema.load("record")
+    row_schema = schema.load("row")
     task_schema = schema.load(task)
     features = {}
     for column in COMMON_COLUMNS:
@@ -55,5 +55,5 @@ def task_features(task: str) -> datasets.Features:
         elif column == "params":
             features[column] = feature_of(task_schema["properties"]["params"])
         else:
-            features[column] = feature_of(record["properties"][column])
+            features[column] = feature_of(row_schema["properties"][column])
     return datasets.Features(features)

@@ -230,11 +230,11 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: Sim
     written = 0  # complexes of `mine` handed to the writers, always in sorted id order
     with _results_as_completed(config, job, todo) as results, \
             tqdm(total=len(mine), initial=len(mine) - len(todo), desc="complexes", unit="complex", disable=not config.progress) as bar:
-        for record in itertools.chain([None], results):  # None: first hand over what is already checkpointed
-            if record is not None:
+        for result in itertools.chain([None], results):  # None: first hand over what is already checkpointed
+            if result is not None:
                 if job.checkpoints is None:  # Dask: the rows came back with the result
-                    store.save(record)
-                finished.add(record.pdb_id)
+                    store.save(result)
+                finished.add(result.pdb_id)
                 bar.update()
             while written < len(mine) and mine[written] in finished:
                 _add_complex(store, mine[written], config.tasks, writers, stats)
@@ -277,7 +277,7 @@ def _entry_files(entry) -> list[Path]:
 
 @contextmanager
 def _results_as_completed(config: BuildConfig, job: Job, pdb_ids: list[str]):
-    """A :class:`ComplexRecord` per id as each completes, computed in this process, a local
+    """A :class:`ComplexResult` per id as each completes, computed in this process, a local
     process pool or on a Dask cluster (the build puts rows back in sorted id order)."""
     if not pdb_ids:
         yield iter(())

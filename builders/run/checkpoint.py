@@ -36,7 +36,7 @@ _CODE_SKIP = {"__pycache__", "sample_corpus"}
 
 
 @dataclass
-class ComplexRecord:
+class ComplexResult:
     """A worker's answer for one complex: what the manifest needs, plus each task's rows as
     Parquet bytes (encoded with the task's features; images embedded)."""
 
@@ -90,18 +90,18 @@ def build_key(parameters: dict, splits: dict[str, str], inputs: dict[str, str]) 
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def save_record(folder: Path, record: ComplexRecord) -> None:
+def save_checkpoint(folder: Path, result: ComplexResult) -> None:
     """Checkpoint one complex in ``folder`` (a store's key folder): written under a temporary
     name, made durable, then renamed, so it is either complete or absent. Safe to call from pool
     workers: temporary names carry the process id."""
-    final = folder / record.pdb_id
-    tmp = folder / f".{record.pdb_id}.tmp-{os.getpid()}"
+    final = folder / result.pdb_id
+    tmp = folder / f".{result.pdb_id}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    for task, data in record.tables.items():
+    for task, data in result.tables.items():
         (tmp / f"{task}.parquet").write_bytes(data)
-    (tmp / META).write_text(json.dumps(record.meta(), sort_keys=True), encoding="utf-8")
+    (tmp / META).write_text(json.dumps(result.meta(), sort_keys=True), encoding="utf-8")
     for path in tmp.iterdir():  # durable before the rename makes the complex count as done
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
@@ -126,8 +126,8 @@ class CheckpointStore:
     def finished(self) -> set[str]:
         return {p.name for p in self.folder.iterdir() if not p.name.startswith(".") and (p / META).is_file()}
 
-    def save(self, record: ComplexRecord) -> None:
-        save_record(self.folder, record)
+    def save(self, result: ComplexResult) -> None:
+        save_checkpoint(self.folder, result)
 
     def meta(self, pdb_id: str) -> dict:
         return json.loads((self.folder / pdb_id / META).read_text(encoding="utf-8"))

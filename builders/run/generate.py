@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..output import row_assembly
-from .checkpoint import ComplexRecord, parquet_bytes, save_record
+from .checkpoint import ComplexResult, parquet_bytes, save_checkpoint
 from ..output.parquet_layout import image_bytes
 from ..source.pdbbind import SkippedEntry, read_entry
 from ..rng import COMPLEX_LEVEL, question_rng
@@ -90,39 +90,39 @@ def arrow_rows(rows: list[dict]) -> list[dict]:
     return [{**row, "images": [{"bytes": png, "path": None} for png in row["images"]]} for row in rows]
 
 
-def complex_result(pdb_id: str) -> ComplexRecord:
-    """One complex's record; already checkpointed (and without its tables) when the job says where."""
-    record = _generate(pdb_id)
+def complex_result(pdb_id: str) -> ComplexResult:
+    """One complex's result; already checkpointed (and without its tables) when the job says where."""
+    result = _generate(pdb_id)
     job = _worker_job
     if job.checkpoints is None:
-        return record
+        return result
     if job.build_pid not in (os.getpid(), os.getppid()):  # the build was killed: a rerun owns the folder now
         raise SystemExit(1)
-    save_record(job.checkpoints, record)
-    return replace(record, tables={})
+    save_checkpoint(job.checkpoints, result)
+    return replace(result, tables={})
 
 
-def _generate(pdb_id: str) -> ComplexRecord:
+def _generate(pdb_id: str) -> ComplexResult:
     job = _worker_job
     split = job.splits[pdb_id]
-    record = ComplexRecord(pdb_id, split)
+    result = ComplexResult(pdb_id, split)
     item = _load(pdb_id) or read_entry(job.entries[pdb_id])
     if isinstance(item, SkippedEntry):
-        record.skipped = item.to_dict()
-        return record
+        result.skipped = item.to_dict()
+        return result
     ctx = ComplexContext(item, image_size=job.image_size, split_ids=job.split_ids[split], load=_load)
     for task_name in job.tasks:
         try:
             rows = task_rows(TASKS[task_name], ctx, split, job.seed)
         except PartnerError as error:
-            record.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)).to_dict())
+            result.task_skips.append(TaskSkip(pdb_id, task_name, "no_partner", str(error)).to_dict())
             continue
         except Exception as error:  # one odd complex must not stop a build of thousands
-            record.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
+            result.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
             continue
         encoded = arrow_rows(rows)
-        record.tables[task_name] = parquet_bytes(pa.Table.from_pylist(encoded, schema=job.schemas[task_name]))
-        record.row_image_bytes[task_name] = [image_bytes(row) for row in encoded]
-        record.image_slots += sum(len(row["images"]) for row in rows)
-    record.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
-    return record
+        result.tables[task_name] = parquet_bytes(pa.Table.from_pylist(encoded, schema=job.schemas[task_name]))
+        result.row_image_bytes[task_name] = [image_bytes(row) for row in encoded]
+        result.image_slots += sum(len(row["images"]) for row in rows)
+    result.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
+    return result

@@ -1,6 +1,6 @@
 """The scenes tasks ask for, in the renderer's vocabulary (``misi_bench.renderers.Scene``).
 
-Scenes here carry the renderer's default size; the shared record assembly sets the build's
+Scenes here carry the renderer's default size; the shared row assembly sets the build's
 image size, so task modules never deal with pixels.
 """
 

@@ -14,7 +14,7 @@ import pytest
 
 from misi_bench.builders.tasks import ALL_CONFIGS
 from misi_bench.evaluation.baselines import mode
-from misi_bench.evaluation import TASKS, evaluate, read_predictions, read_records
+from misi_bench.evaluation import TASKS, evaluate, read_predictions, read_rows
 from conftest import run_cli
 from helpers.evaluation_folder import MULTIPLE_CHOICE, make_folder, make_rows
 
@@ -30,7 +30,7 @@ def baseline_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def score_file(folder: Path, predictions: Path, split: str = "test") -> dict:
     tasks = json.loads((folder / "manifest.json").read_text())["configs"]
-    records = [r for t in tasks if split in tasks[t] for r in read_records(folder, t, split)]
+    records = [r for t in tasks if split in tasks[t] for r in read_rows(folder, t, split)]
     return evaluate(records, read_predictions(predictions))
 
 
@@ -94,14 +94,14 @@ def test_majority_is_the_train_mode(big_folder, capsys, tmp_path):
     assert out.read_bytes() == again.read_bytes()
     predictions = read_predictions(out)
     for task in ("translation", "residue_ligand_interaction", "translation_rotation", "interaction_location"):
-        counts = Counter(r["answer"] for r in read_records(big_folder, task, "train"))
+        counts = Counter(r["answer"] for r in read_rows(big_folder, task, "train"))
         top = max(counts.values())
         expected = sorted(a for a, c in counts.items() if c == top)[0]
-        test_ids = [r["id"] for r in read_records(big_folder, task, "test")]
+        test_ids = [r["id"] for r in read_rows(big_folder, task, "test")]
         assert {predictions[i] for i in test_ids} == {expected}, task
     # tasks without train rows fall back to the test split's own mode, and say so
     assert "majority taken from the 'test' split itself" in stdout and "docking" in stdout
-    docking = Counter(r["answer"] for r in read_records(big_folder, "docking", "test"))
+    docking = Counter(r["answer"] for r in read_rows(big_folder, "docking", "test"))
     assert predictions["docking-test-0000-000"] == mode(docking.elements())
 
 

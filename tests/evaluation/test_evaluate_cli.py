@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from misi_bench.builders.tasks import ALL_CONFIGS
-from misi_bench.evaluation import TASKS, read_predictions, read_records
+from misi_bench.evaluation import TASKS, read_predictions, read_rows
 
 from conftest import run_cli
 from helpers.evaluation_folder import make_folder, make_rows
@@ -50,7 +50,7 @@ def oracle_file(path: Path, records: list[dict]) -> Path:
 # ---------------------------------------------------------------- scoring
 
 def test_oracle_scores_100_on_every_task(folder, capsys, tmp_path):
-    records = [r for t in TASKS for r in read_records(folder, t, "test")]
+    records = [r for t in TASKS for r in read_rows(folder, t, "test")]
     predictions = oracle_file(tmp_path / "p.jsonl", records)
     code, out, err = evaluate_cli(capsys, "--dataset", str(folder), "--task", "all", "--predictions", str(predictions))
     assert code == 0, err
@@ -66,7 +66,7 @@ def test_oracle_scores_100_on_every_task(folder, capsys, tmp_path):
 
 def test_oracle_scores_100_on_the_sample_build(sample_build, capsys, tmp_path):
     for split in ("test", "tiny"):
-        records = [r for t in ALL_CONFIGS for r in read_records(sample_build, t, split)]
+        records = [r for t in ALL_CONFIGS for r in read_rows(sample_build, t, split)]
         assert records, split
         predictions = oracle_file(tmp_path / f"{split}.jsonl", records)
         code, out, err = evaluate_cli(capsys, "--dataset", str(sample_build), "--split", split,
@@ -78,13 +78,13 @@ def test_oracle_scores_100_on_the_sample_build(sample_build, capsys, tmp_path):
 
 
 def test_records_are_read_without_images(folder):
-    records = read_records(folder, "docking", "test")
+    records = read_rows(folder, "docking", "test")
     assert len(records) == 40 and "images" not in records[0]
     assert records[0]["answer"].startswith("roll ")
 
 
 def test_one_task_only_and_the_markdown_table(folder, capsys, tmp_path):
-    records = read_records(folder, "zooming", "test")
+    records = read_rows(folder, "zooming", "test")
     predictions = write_jsonl(tmp_path / "p.jsonl", [{"id": r["id"], "prediction": "move z 50"} for r in records])
     code, out, _ = evaluate_cli(capsys, "--dataset", str(folder), "--task", "zooming", "--predictions", str(predictions), "--markdown")
     assert code == 0
@@ -97,7 +97,7 @@ def test_one_task_only_and_the_markdown_table(folder, capsys, tmp_path):
 
 
 def test_missing_ids_score_zero_and_are_listed(folder, capsys, tmp_path):
-    records = read_records(folder, "rotation", "test")
+    records = read_rows(folder, "rotation", "test")
     dropped = sorted(r["id"] for r in records[:3])  # two absent, one given as null
     items = [{"id": r["id"], "prediction": r["answer"]} for r in records[3:]] + [{"id": records[2]["id"], "prediction": None}]
     predictions = write_jsonl(tmp_path / "p.jsonl", items)
@@ -112,7 +112,7 @@ def test_missing_ids_score_zero_and_are_listed(folder, capsys, tmp_path):
 
 
 def test_unparsable_replies_are_counted_apart_from_missing(folder, capsys, tmp_path):
-    records = read_records(folder, "docking", "test")
+    records = read_rows(folder, "docking", "test")
     predictions = write_jsonl(tmp_path / "p.jsonl", [{"id": r["id"], "prediction": "I cannot tell."} for r in records])
     code, out, _ = evaluate_cli(capsys, "--dataset", str(folder), "--task", "docking", "--predictions", str(predictions))
     entry = json.loads(out)["tasks"]["docking"]
@@ -129,7 +129,7 @@ def _assert_one_line_error(code: int, out: str, err: str, *needles: str) -> None
 
 
 def test_unknown_id_is_one_line_exit_2(folder, capsys, tmp_path):
-    records = read_records(folder, "translation", "test")
+    records = read_rows(folder, "translation", "test")
     items = [{"id": r["id"], "prediction": r["answer"]} for r in records] + [{"id": "translation-test-9999-000", "prediction": "move x 1"}]
     predictions = write_jsonl(tmp_path / "p.jsonl", items)
     _assert_one_line_error(*evaluate_cli(capsys, "--dataset", str(folder), "--task", "translation", "--predictions", str(predictions)),
@@ -137,7 +137,7 @@ def test_unknown_id_is_one_line_exit_2(folder, capsys, tmp_path):
 
 
 def test_id_of_another_split_is_unknown(folder, capsys, tmp_path):
-    train = read_records(folder, "translation", "train")
+    train = read_rows(folder, "translation", "train")
     predictions = oracle_file(tmp_path / "p.jsonl", train[:1])
     _assert_one_line_error(*evaluate_cli(capsys, "--dataset", str(folder), "--task", "translation", "--predictions", str(predictions)),
                            train[0]["id"])

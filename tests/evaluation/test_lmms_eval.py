@@ -10,7 +10,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from misi_bench.evaluation import TASKS, evaluate, read_records
+from misi_bench.evaluation import TASKS, evaluate, read_rows
 from misi_bench.evaluation.report import ALL_COLUMNS, AVERAGED_COLUMNS, COLUMNS
 from misi_bench.builders.tasks import TASKS as TASK_SPECS
 from helpers.evaluation_folder import SAMPLE_TASKS, make_rows
@@ -162,7 +162,7 @@ def _rows_with_images(folder: Path, task: str) -> list[dict]:
 @pytest.mark.parametrize("task", SAMPLE_TASKS)
 def test_hooks_on_the_sample_build(sample_build, task):
     rows = _rows_with_images(sample_build, task)
-    assert rows and len(rows) == len(read_records(sample_build, task, "test"))
+    assert rows and len(rows) == len(read_rows(sample_build, task, "test"))
     for doc in rows:
         images = utils.doc_to_visual(doc)
         assert len(images) == len(doc["image_roles"]) == (4 if task == "translation" else 6)
@@ -219,7 +219,7 @@ def test_dataset_path_comes_from_the_environment_and_loads_from_any_directory(sa
     monkeypatch.chdir(tmp_path)
     config = task_config("translation")
     rows = datasets.load_dataset(path, config["dataset_name"], split=config["test_split"], cache_dir=str(tmp_path / "cache"))
-    assert len(rows) == len(read_records(sample_build, "translation", "test")) and len(rows[0]["images"]) == 4
+    assert len(rows) == len(read_rows(sample_build, "translation", "test")) and len(rows[0]["images"]) == 4
     monkeypatch.setenv("MISI_BENCH_DATASET", "someone/MiSI-Bench")  # not a folder: a Hub id, unchanged
     assert _load_utils().dataset_path == "someone/MiSI-Bench"
     monkeypatch.delenv("MISI_BENCH_DATASET")

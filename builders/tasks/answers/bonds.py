@@ -176,12 +176,12 @@ class BondAnswer(AnswerKind):
     def subset_of(self, truth: BondList) -> str:
         return "negative" if truth.is_no else "positive"
 
-    def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
+    def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
         """``No`` or, with equal probability, one bond of random atom names (in practice never
         a true one); T4 names the residue of the question (params)."""
         if rng.random() < 0.5:
             return "No"
-        residue = ((record.get("params") or {}).get("residue") or {}).get("name")
+        residue = ((row.get("params") or {}).get("residue") or {}).get("name")
         residue = residue or pick(rng, RANDOM_RESIDUE_NAMES)
         atom, ligand_atom = pick(rng, RANDOM_RESIDUE_ATOMS), pick(rng, RANDOM_LIGAND_ATOMS)
         if self.with_position:

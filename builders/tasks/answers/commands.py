@@ -90,7 +90,7 @@ class CommandAnswer(AnswerKind):
             return super().score(predicted, truth, config)
         return command_score(predicted, truth, config.command_range(truth.kind))
 
-    def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
+    def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
         return f"{self.kind} {pick(rng, self.axes)} {pick(rng, self.values)}"
 
 
@@ -148,6 +148,6 @@ class DockingAnswer(AnswerKind):
         rotation = command_score(predicted.rotation, truth.rotation, config.rotation_range)
         return weight * rotation + (1 - weight) * docking_translation_score(predicted.translation, truth.translation)
 
-    def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
-        rotation = self.rotation.random_answer(rng, record)
-        return f"{rotation}, {self.translation.random_answer(rng, record)}"
+    def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
+        rotation = self.rotation.random_answer(rng, row)
+        return f"{rotation}, {self.translation.random_answer(rng, row)}"

@@ -73,7 +73,7 @@ class AnswerKind:
         """Composite score in 0..1 of a parsed reply of the truth's type (exact match by default)."""
         return 1.0 if predicted == truth else 0.0
 
-    def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
+    def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
         raise NotImplementedError
 
     def parse_prediction(self, text: str | None, options: Sequence[str] = ()) -> Any | None:

@@ -110,5 +110,5 @@ class ChoiceAnswer(AnswerKind):
     def format(self, value: Choice) -> str:
         return value.letter
 
-    def random_answer(self, rng: np.random.Generator, record: Mapping) -> str:
+    def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
         return pick(rng, tuple(LETTERS))

@@ -62,7 +62,7 @@ def test_residue_ligand_answer_grammar():
 
 
 def test_every_schema_column_is_documented_and_has_a_feature():
-    record = schema.load("record")
+    record = schema.load("row")
     for name, node in record["properties"].items():
         assert node.get("description"), name
     for task in TASKS:
