@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import style
+from . import kernels, style
 from .camera import TAN_HALF_FOV
 
 _ID_BITS = 24
@@ -286,6 +286,8 @@ def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
 class _Spheres:
     """Per-sphere constants for the ray test: center c and |c|² − r² (float32 columns)."""
 
+    compiled_ztest = staticmethod(kernels.sphere_ztest)
+
     def __init__(self, centers: np.ndarray, radii: np.ndarray):
         self.c, self.r = centers, radii
         self.table = [np.ascontiguousarray(a, dtype=np.float32) for a in
@@ -314,6 +316,8 @@ class _Spheres:
 
 class _Cylinders:
     """Per-cylinder constants: start a0, unit axis, length and the ray-independent terms."""
+
+    compiled_ztest = staticmethod(kernels.cylinder_ztest)
 
     def __init__(self, a0: np.ndarray, axis: np.ndarray, length: np.ndarray, radius: float):
         wa = -(a0 * axis).sum(axis=1)  # (eye − a0)·axis
@@ -394,25 +398,30 @@ def _row_band(all_rows: list[_Rows], width: int) -> slice:
     return slice(min(int(y.min()) for y in ys) * width, (max(int(y.max()) for y in ys) + 1) * width)
 
 
-def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float,
+             compiled: bool) -> tuple[np.ndarray, np.ndarray]:
     """Ray-test the candidate fragments of each pass ``(first primitive id, primitives, _Rows)``
-    batch by batch and keep the nearest hit per pixel. ``rays``: the ``_ray_tables``. Only hits
-    at depth ≥ ``lo`` count; depths are quantised with ``scale``. Returns the covered pixels
-    (ascending) and their winning keys."""
+    batch by batch (or with the ``compiled`` kernel) and keep the nearest hit per pixel.
+    ``rays``: the ``_ray_tables``. Only hits at depth ≥ ``lo`` count; depths are quantised with
+    ``scale``. Returns the covered pixels (ascending) and their winning keys."""
     ray_dx, ray_dy = rays
     band = _row_band([rows for _, _, rows in passes], width)
     zbuf = np.empty(width * height, dtype=np.int64)
     zbuf[band] = _EMPTY  # only the rows that have candidates are ever read
-    counter = np.arange(_CHUNK + width)
-    for first_id, prims, rows in passes:
-        for run in rows.chunks(_CHUNK):
-            rays = _FragmentRays(rows, run, width, ray_dx, ray_dy, counter)
-            lam, hit = prims.hits(rays)
-            good = np.flatnonzero(hit & (lam >= lo))
-            dq = _at_most((_gather(lam, good) - lo) * scale, _DEPTH_LEVELS - 1).astype(np.int64)
-            ids = _gather(np.repeat(rays.prims + first_id, rays.counts), good)
-            np.minimum.at(zbuf, _gather(rays.pixels, good), (dq << _ID_BITS) | ids)
+    if compiled:
+        for first_id, prims, rows in passes:
+            prims.compiled_ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx,
+                                 ray_dx, ray_dy, width, lo, scale, _DEPTH_LEVELS - 1, zbuf)
+    else:
+        counter = np.arange(_CHUNK + width)
+        for first_id, prims, rows in passes:
+            for run in rows.chunks(_CHUNK):
+                rays = _FragmentRays(rows, run, width, ray_dx, ray_dy, counter)
+                lam, hit = prims.hits(rays)
+                good = np.flatnonzero(hit & (lam >= lo))
+                dq = _at_most((_gather(lam, good) - lo) * scale, _DEPTH_LEVELS - 1).astype(np.int64)
+                ids = _gather(np.repeat(rays.prims + first_id, rays.counts), good)
+                np.minimum.at(zbuf, _gather(rays.pixels, good), (dq << _ID_BITS) | ids)
     won = np.flatnonzero(zbuf[band] != _EMPTY) + band.start
     return won, _gather(zbuf, won)
 
@@ -444,16 +453,19 @@ def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: 
 
 def _shade(pixels: np.ndarray, keys: np.ndarray, spheres: _Spheres, cylinders: _Cylinders,
            prim_colors: np.ndarray, rays: tuple[np.ndarray, np.ndarray], width: int, height: int,
-           near: float, far: float) -> tuple[np.ndarray, np.ndarray]:
+           near: float, far: float, compiled: bool) -> tuple[np.ndarray, np.ndarray]:
     """(depth λ, channel-major (3, n) rgb) of the winning hits of the covered ``pixels`` (z-keys
     ``keys``; ``prim_colors`` (3, n primitives) base colors; ``rays`` the ``_ray_tables``):
-    lighting, then depth cue, in cache-sized batches."""
+    lighting, then depth cue, in cache-sized batches (or with the ``compiled`` kernel)."""
     ray_dx, ray_dy = rays
-    rows, cols = _rows_cols(pixels, width, height)
-    prims = keys & _ID_MASK
     # depth cue: undimmed in front of the middle of near..far, linear to black at far
     start = near + style.DEPTH_CUE_START * (far - near)
     end = near + style.DEPTH_CUE_END * (far - near)
+    if compiled:
+        return kernels.shade(pixels, keys, np.stack(spheres.table), np.stack(cylinders.table), prim_colors,
+                             ray_dx, ray_dy, width, np.float32(end), np.float32(1.0 / max(end - start, 1e-9)))
+    rows, cols = _rows_cols(pixels, width, height)
+    prims = keys & _ID_MASK
     lam = np.empty(len(pixels), dtype=np.float32)
     rgb = np.empty((3, len(pixels)), dtype=np.float32)
     for first in range(0, len(pixels), _CHUNK):
@@ -518,13 +530,17 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     bu, bv, brho = disc(c_b, np.full(len(c_b), r_stick))
     c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height)
 
-    lo, hi = near, max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick))
+    # float64 scalars: depths are quantised to 38 bits in float64 (a Python float would be
+    # demoted to float32 against the float32 depths)
+    lo = np.float64(near)
+    hi = np.float64(max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick)))
     rays = _ray_tables(width, height)
+    compiled = kernels.enabled()
     pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), rays, width, height,
-                            lo, _DEPTH_LEVELS / (hi - lo))
+                            lo, _DEPTH_LEVELS / (hi - lo), compiled)
 
     # --- shade the winners ----------------------------------------------------------------------
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
-    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far)
+    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far, compiled)
     atom = _gather(owner_of_prim, keys & _ID_MASK)
     return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums

@@ -1,0 +1,214 @@
+"""Optional compiled kernels (numba) for the rasterizer's hot loops, bit-identical to numpy's.
+
+``raster.py`` (numpy) is the reference. Each kernel here performs, for every fragment or pixel,
+the very float32 operations of the numpy path in the same order, one rounding per operation:
+
+- every operand is float32 (array elements, ``np.float32`` constants): numba, like Python,
+  promotes ``int * float32`` or ``float32 + 1.0`` to float64, which would skip roundings;
+- no ``fastmath``: LLVM then neither contracts a·b + c into a fused multiply-add nor
+  reassociates sums, and its float32 ``sqrt`` and division are IEEE-exact like numpy's;
+- ``error_model="numpy"``: a division by zero gives inf/nan like numpy instead of raising;
+- ``_maximum`` / ``_minimum`` propagate NaN like ``np.maximum`` / ``np.minimum``;
+- the z-test keeps the minimum of an integer key per pixel, so the order of the fragments does
+  not matter, and the box filter adds each output pixel's samples in float64 in ascending pixel
+  order, as ``np.bincount`` does.
+
+So the pixels do not depend on which kernel runs, nor on the CPU (tests/renderers/
+test_render_fingerprints.py compares both against the stored reference and across numpy's SIMD
+levels). Selection (``enabled``): the kernels run when numba imports, unless the environment
+variable ``MISI_BENCH_KERNEL`` is ``numpy``; ``MISI_BENCH_KERNEL=numba`` makes a missing numba
+an error instead of a silent fallback. Compiled code is cached on disk (``cache=True``: next to
+this file, or in the user's cache directory when that is read-only, or ``NUMBA_CACHE_DIR``), so
+only the first process after an install pays the compilation.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+from . import style
+
+try:
+    import numba
+except ImportError:  # the optional extra "fast" is not installed: numpy path
+    numba = None
+
+ENV = "MISI_BENCH_KERNEL"
+_CHOICES = ("auto", "numba", "numpy")
+
+
+def enabled() -> bool:
+    """Whether the compiled kernels run (see the module docstring); read at every call, so a
+    process can switch paths through the environment."""
+    choice = os.environ.get(ENV, "auto").strip().lower() or "auto"
+    if choice not in _CHOICES:
+        raise ValueError(f"{ENV} must be one of {', '.join(_CHOICES)}, got {choice!r}")
+    if choice == "numba" and numba is None:
+        raise ImportError(f"{ENV}=numba but numba is not installed (pip install 'misi-bench[fast]')")
+    return numba is not None and choice != "numpy"
+
+
+def _njit(function):
+    return numba.njit(cache=True, error_model="numpy", nogil=True)(function) if numba is not None else function
+
+
+_F0, _F1, _F2, _HALF, _255 = (np.float32(v) for v in (0.0, 1.0, 2.0, 0.5, 255.0))
+_TINY = np.float32(1e-12)
+_ID_BITS = 24
+_ID_MASK = (1 << _ID_BITS) - 1
+_KEY_X, _KEY_Y, _KEY_Z = (np.float32(v) for v in style.KEY_LIGHT)
+_FILL_X, _FILL_Y, _FILL_Z = (np.float32(v) for v in style.FILL_LIGHT)
+_AMBIENT, _KEY_DIFFUSE, _FILL_DIFFUSE, _SPECULAR = (
+    np.float32(v) for v in (style.AMBIENT, style.KEY_DIFFUSE, style.FILL_DIFFUSE, style.SPECULAR))
+
+
+@_njit
+def _maximum(x, low):
+    """``np.maximum(x, low)`` of scalars of one type (a NaN ``x`` stays NaN)."""
+    return low if x < low else x
+
+
+@_njit
+def _minimum(x, high):
+    """``np.minimum(x, high)`` of scalars of one type (a NaN ``x`` stays NaN)."""
+    return high if x > high else x
+
+
+@_njit
+def _sphere_hit(table, prim, dx, dy, a):
+    """(λ, discriminant) of the ray (dx, dy, −1) with sphere ``prim`` (``_Spheres._intersect``)."""
+    b = dx * table[0, prim]
+    b = b + dy * table[1, prim]
+    b = b - table[2, prim]
+    disc = b * b - a * table[3, prim]
+    return (b - np.sqrt(_maximum(disc, _F0))) / a, disc
+
+
+@_njit
+def _cylinder_hit(table, prim, dx, dy, a):
+    """(λ, s, discriminant, d·axis) of the ray with cylinder ``prim`` (``_Cylinders._intersect``)."""
+    da = dx * table[0, prim]
+    da = da + dy * table[1, prim]
+    da = da - table[2, prim]
+    qa = a - da * da
+    qb = dx * table[3, prim]
+    qb = qb + dy * table[4, prim]
+    qb = qb - table[5, prim]
+    qb = -qb
+    wa = table[6, prim]
+    qb = qb - da * wa
+    disc = qb * qb - qa * table[7, prim]
+    lam = (-qb - np.sqrt(_maximum(disc, _F0))) / _maximum(qa, _TINY)
+    return lam, lam * da + wa, disc
+
+
+@_njit
+def _keep_nearest(zbuf, pixel, lam, prim_id, lo, scale, cap):
+    """The z-test of ``raster._zbuffer``: depth quantised in float64 (``lo``, ``scale``, ``cap``
+    are float64), key = depth << 24 | id, minimum per pixel."""
+    depth = np.float64(lam)
+    if depth >= lo:
+        dq = np.int64(_minimum((depth - lo) * scale, cap))
+        key = (dq << _ID_BITS) | prim_id
+        if key < zbuf[pixel]:
+            zbuf[pixel] = key
+
+
+@_njit
+def sphere_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width, lo, scale, cap, zbuf):
+    """Ray-test every candidate fragment of the sphere rows (``raster._Rows`` columns) and keep
+    the nearest hit per pixel in ``zbuf``."""
+    for row in range(len(prim)):
+        p, dy = prim[row], ray_dy[y[row]]
+        dy2 = dy * dy
+        base = y[row] * width
+        for x in range(x_first[row], x_first[row] + nx[row]):
+            dx = ray_dx[x]
+            a = (dx * dx + dy2) + _F1
+            lam, disc = _sphere_hit(table, p, dx, dy, a)
+            if disc >= _F0:
+                _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
+
+
+@_njit
+def cylinder_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width, lo, scale, cap, zbuf):
+    """``sphere_ztest`` for the half-bond cylinders (a hit lies within 0 ≤ s ≤ length)."""
+    for row in range(len(prim)):
+        p, dy = prim[row], ray_dy[y[row]]
+        dy2 = dy * dy
+        base = y[row] * width
+        length = table[8, p]
+        for x in range(x_first[row], x_first[row] + nx[row]):
+            dx = ray_dx[x]
+            a = (dx * dx + dy2) + _F1
+            lam, s, disc = _cylinder_hit(table, p, dx, dy, a)
+            if disc >= _F0 and s >= _F0 and s <= length:
+                _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
+
+
+@_njit
+def shade(pixels, keys, spheres, cylinders, prim_colors, ray_dx, ray_dy, width, cue_end, cue_scale):
+    """(λ, channel-major (3, n) rgb) of the winning hits (``raster._shade``): the hit recomputed
+    from its primitive, lighting (``raster._lighting``), then depth cue."""
+    n_s = spheres.shape[1]
+    lam_out = np.empty(len(pixels), dtype=np.float32)
+    rgb = np.empty((3, len(pixels)), dtype=np.float32)
+    for i in range(len(pixels)):
+        row = pixels[i] // width
+        dx, dy = ray_dx[pixels[i] - row * width], ray_dy[row]
+        a = (dx * dx + dy * dy) + _F1
+        prim = keys[i] & _ID_MASK
+        if prim < n_s:
+            lam, _ = _sphere_hit(spheres, prim, dx, dy, a)
+            nx = dx * lam - spheres[0, prim]
+            ny = dy * lam - spheres[1, prim]
+            nz = -lam - spheres[2, prim]
+        else:
+            c = prim - n_s
+            lam, s, _ = _cylinder_hit(cylinders, c, dx, dy, a)
+            nx = (dx * lam - cylinders[3, c]) - s * cylinders[0, c]
+            ny = (dy * lam - cylinders[4, c]) - s * cylinders[1, c]
+            nz = (-lam - cylinders[5, c]) - s * cylinders[2, c]
+        inv_n = _F1 / np.sqrt((nx * nx + ny * ny) + nz * nz)
+        nx, ny, nz = nx * inv_n, ny * inv_n, nz * inv_n
+        inv = _F1 / np.sqrt((dx * dx + dy * dy) + _F1)
+        ex, ey, ez = dx * inv, dy * inv, -inv
+        n_e = (nx * ex + ny * ey) + nz * ez
+        sign = _F1 - _F2 * (_F1 if n_e > _F0 else _F0)
+        n_e = n_e * sign
+        n_key = ((nx * _KEY_X + ny * _KEY_Y) + nz * _KEY_Z) * sign
+        n_fill = ((nx * _FILL_X + ny * _FILL_Y) + nz * _FILL_Z) * sign
+        diffuse = (_AMBIENT + _KEY_DIFFUSE * _maximum(-n_key, _F0)) + _FILL_DIFFUSE * _maximum(-n_fill, _F0)
+        r_e = _maximum(-((ex * _KEY_X + ey * _KEY_Y) + ez * _KEY_Z) + (_F2 * n_key) * n_e, _F0)
+        p2 = r_e * r_e
+        p4 = p2 * p2
+        p8 = p4 * p4
+        spec = _SPECULAR * ((((p8 * p8) * p8) * p4) * p2)
+        cue = _minimum(_maximum((cue_end - lam) * cue_scale, _F0), _F1)
+        lam_out[i] = lam
+        for channel in range(3):
+            rgb[channel, i] = _minimum(prim_colors[channel, prim] * diffuse + spec, _F1) * cue
+    return lam_out, rgb
+
+
+@_njit
+def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
+    """``to_uint8(frame.box_sums(factor), scale)`` (render.final_pixels): each output pixel's
+    samples summed in float64 in ascending pixel order, rounded to float32 once, times the
+    float32 ``scale``, clipped and rounded half up. ``colors``: channel-major (3, n) float32."""
+    sums = np.zeros((out_height * out_width, 3), dtype=np.float64)
+    for i in range(len(pixels)):
+        row = pixels[i] // width
+        target = (row // factor) * out_width + (pixels[i] - row * width) // factor
+        for channel in range(3):
+            sums[target, channel] += np.float64(colors[channel, i])
+    image = np.empty((out_height * out_width, 3), dtype=np.uint8)
+    for target in range(out_height * out_width):
+        for channel in range(3):
+            v = np.float32(sums[target, channel]) * scale
+            v = _minimum(_maximum(v, _F0), _255) + _HALF
+            image[target, channel] = np.uint8(math.floor(v))
+    return image.reshape(out_height, out_width, 3)
