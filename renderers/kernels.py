@@ -156,8 +156,10 @@ def shade(pixels, keys, spheres, cylinders, prim_colors, ray_dx, ray_dy, width, 
     n_s = spheres.shape[1]
     lam_out = np.empty(len(pixels), dtype=np.float32)
     rgb = np.empty((3, len(pixels)), dtype=np.float32)
+    row = 0
     for i in range(len(pixels)):
-        row = pixels[i] // width
+        while pixels[i] >= (row + 1) * width:  # ascending pixels: no integer division
+            row += 1
         dx, dy = ray_dx[pixels[i] - row * width], ray_dy[row]
         a = (dx * dx + dy * dy) + _F1
         prim = keys[i] & _ID_MASK
@@ -197,18 +199,43 @@ def shade(pixels, keys, spheres, cylinders, prim_colors, ray_dx, ray_dy, width, 
 @_njit
 def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
     """``to_uint8(frame.box_sums(factor), scale)`` (render.final_pixels): each output pixel's
-    samples summed in float64 in ascending pixel order, rounded to float32 once, times the
-    float32 ``scale``, clipped and rounded half up. ``colors``: channel-major (3, n) float32."""
-    sums = np.zeros((out_height * out_width, 3), dtype=np.float64)
-    for i in range(len(pixels)):
-        row = pixels[i] // width
-        target = (row // factor) * out_width + (pixels[i] - row * width) // factor
-        for channel in range(3):
-            sums[target, channel] += np.float64(colors[channel, i])
-    image = np.empty((out_height * out_width, 3), dtype=np.uint8)
-    for target in range(out_height * out_width):
-        for channel in range(3):
-            v = np.float32(sums[target, channel]) * scale
-            v = _minimum(_maximum(v, _F0), _255) + _HALF
-            image[target, channel] = np.uint8(math.floor(v))
-    return image.reshape(out_height, out_width, 3)
+    samples summed in float64 in ascending pixel order (as ``np.bincount`` adds them), rounded to
+    float32 once, times the float32 ``scale``, clipped and rounded half up. ``colors``:
+    channel-major (3, n) float32. One output row at a time; rows without samples stay 0, which
+    is what 0 quantises to."""
+    image = np.zeros((out_height, out_width, 3), dtype=np.uint8)
+    sums = np.empty((out_width, 3), dtype=np.float64)
+    i, n = 0, len(pixels)
+    while i < n:
+        out_row = pixels[i] // (width * factor)
+        sums[:] = 0.0
+        stop = (out_row + 1) * width * factor
+        while i < n and pixels[i] < stop:
+            col = pixels[i] - out_row * width * factor
+            while col >= width:  # the sample's row within the output row: no integer division
+                col -= width
+            for channel in range(3):
+                sums[col // factor, channel] += np.float64(colors[channel, i])
+            i += 1
+        for col in range(out_width):
+            for channel in range(3):
+                v = np.float32(sums[col, channel]) * scale
+                v = _minimum(_maximum(v, _F0), _255) + _HALF
+                image[out_row, col, channel] = np.uint8(math.floor(v))
+    return image
+
+
+@_njit
+def winners(zbuf, start, stop, empty):
+    """(pixels, keys) of the entries of ``zbuf[start:stop]`` that are not ``empty``, ascending."""
+    count = 0
+    for p in range(start, stop):
+        count += zbuf[p] != empty
+    pixels = np.empty(count, dtype=np.int64)
+    keys = np.empty(count, dtype=np.int64)
+    count = 0
+    for p in range(start, stop):
+        if zbuf[p] != empty:
+            pixels[count], keys[count] = p, zbuf[p]
+            count += 1
+    return pixels, keys

@@ -412,6 +412,7 @@ def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: in
         for first_id, prims, rows in passes:
             prims.compiled_ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx,
                                  ray_dx, ray_dy, width, lo, scale, _DEPTH_LEVELS - 1, zbuf)
+        return kernels.winners(zbuf, band.start, band.stop, _EMPTY)
     else:
         counter = np.arange(_CHUNK + width)
         for first_id, prims, rows in passes:
