@@ -78,18 +78,25 @@ def _minimum(x, high):
 
 
 @_njit
-def _sphere_hit(table, prim, dx, dy, a):
-    """(λ, discriminant) of the ray (dx, dy, −1) with sphere ``prim`` (``_Spheres._intersect``)."""
+def _sphere_disc(table, prim, dx, dy, a):
+    """(b, discriminant) of the ray (dx, dy, −1) with sphere ``prim`` (``_Spheres._intersect``);
+    a hit iff discriminant ≥ 0."""
     b = dx * table[0, prim]
     b = b + dy * table[1, prim]
     b = b - table[2, prim]
-    disc = b * b - a * table[3, prim]
-    return (b - np.sqrt(_maximum(disc, _F0))) / a, disc
+    return b, b * b - a * table[3, prim]
 
 
 @_njit
-def _cylinder_hit(table, prim, dx, dy, a):
-    """(λ, s, discriminant, d·axis) of the ray with cylinder ``prim`` (``_Cylinders._intersect``)."""
+def _sphere_depth(b, disc, a):
+    """λ of the near hit from ``_sphere_disc``."""
+    return (b - np.sqrt(_maximum(disc, _F0))) / a
+
+
+@_njit
+def _cylinder_disc(table, prim, dx, dy, a):
+    """(qa, qb, discriminant, d·axis) of the ray with cylinder ``prim`` (``_Cylinders._intersect``);
+    the infinite cylinder is hit iff discriminant ≥ 0."""
     da = dx * table[0, prim]
     da = da + dy * table[1, prim]
     da = da - table[2, prim]
@@ -98,11 +105,15 @@ def _cylinder_hit(table, prim, dx, dy, a):
     qb = qb + dy * table[4, prim]
     qb = qb - table[5, prim]
     qb = -qb
-    wa = table[6, prim]
-    qb = qb - da * wa
-    disc = qb * qb - qa * table[7, prim]
+    qb = qb - da * table[6, prim]
+    return qa, qb, qb * qb - qa * table[7, prim], da
+
+
+@_njit
+def _cylinder_depth(table, prim, qa, qb, disc, da):
+    """(λ, s): depth of the near hit from ``_cylinder_disc`` and its axial position."""
     lam = (-qb - np.sqrt(_maximum(disc, _F0))) / _maximum(qa, _TINY)
-    return lam, lam * da + wa, disc
+    return lam, lam * da + table[6, prim]
 
 
 @_njit
@@ -128,9 +139,9 @@ def sphere_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width, l
         for x in range(x_first[row], x_first[row] + nx[row]):
             dx = ray_dx[x]
             a = (dx * dx + dy2) + _F1
-            lam, disc = _sphere_hit(table, p, dx, dy, a)
+            b, disc = _sphere_disc(table, p, dx, dy, a)
             if disc >= _F0:
-                _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
+                _keep_nearest(zbuf, base + x, _sphere_depth(b, disc, a), p + first_id, lo, scale, cap)
 
 
 @_njit
@@ -144,9 +155,11 @@ def cylinder_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width,
         for x in range(x_first[row], x_first[row] + nx[row]):
             dx = ray_dx[x]
             a = (dx * dx + dy2) + _F1
-            lam, s, disc = _cylinder_hit(table, p, dx, dy, a)
-            if disc >= _F0 and s >= _F0 and s <= length:
-                _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
+            qa, qb, disc, da = _cylinder_disc(table, p, dx, dy, a)
+            if disc >= _F0:
+                lam, s = _cylinder_depth(table, p, qa, qb, disc, da)
+                if s >= _F0 and s <= length:
+                    _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
 
 
 @_njit
@@ -164,13 +177,14 @@ def shade(pixels, keys, spheres, cylinders, prim_colors, ray_dx, ray_dy, width, 
         a = (dx * dx + dy * dy) + _F1
         prim = keys[i] & _ID_MASK
         if prim < n_s:
-            lam, _ = _sphere_hit(spheres, prim, dx, dy, a)
+            b, disc = _sphere_disc(spheres, prim, dx, dy, a)
+            lam = _sphere_depth(b, disc, a)
             nx = dx * lam - spheres[0, prim]
             ny = dy * lam - spheres[1, prim]
             nz = -lam - spheres[2, prim]
         else:
             c = prim - n_s
-            lam, s, _ = _cylinder_hit(cylinders, c, dx, dy, a)
+            lam, s = _cylinder_depth(cylinders, c, *_cylinder_disc(cylinders, c, dx, dy, a))
             nx = (dx * lam - cylinders[3, c]) - s * cylinders[0, c]
             ny = (dy * lam - cylinders[4, c]) - s * cylinders[1, c]
             nz = (-lam - cylinders[5, c]) - s * cylinders[2, c]
