@@ -4,7 +4,8 @@
 the very float32 operations of the numpy path in the same order, one rounding per operation:
 
 - every operand is float32 (array elements, ``np.float32`` constants): numba, like Python,
-  promotes ``int * float32`` or ``float32 + 1.0`` to float64, which would skip roundings;
+  promotes ``int * float32`` or ``float32 + 1.0`` to float64, which would skip roundings; the
+  one float64 step is the z-test's depth quantisation, float64 in numpy's path too;
 - no ``fastmath``: LLVM then neither contracts a·b + c into a fused multiply-add nor
   reassociates sums, and its float32 ``sqrt`` and division are IEEE-exact like numpy's;
 - ``error_model="numpy"``: a division by zero gives inf/nan like numpy instead of raising;
@@ -15,44 +16,21 @@ the very float32 operations of the numpy path in the same order, one rounding pe
 
 So the pixels do not depend on which kernel runs, nor on the CPU (tests/renderers/
 test_render_fingerprints.py compares both against the stored reference and across numpy's SIMD
-levels). Selection (``enabled``): the kernels run when numba imports, unless the environment
-variable ``MISI_BENCH_KERNEL`` is ``numpy``; ``MISI_BENCH_KERNEL=numba`` makes a missing numba
-an error instead of a silent fallback. Compiled code is cached on disk (``cache=True``: next to
-this file, or in the user's cache directory when that is read-only, or ``NUMBA_CACHE_DIR``), so
-only the first process after an install pays the compilation.
+levels). ``backend.compiled_kernels`` decides whether they run; this module needs numba.
 """
 
 from __future__ import annotations
 
 import math
-import os
 
+import numba
 import numpy as np
 
 from . import style
 
-try:
-    import numba
-except ImportError:  # the optional extra "fast" is not installed: numpy path
-    numba = None
-
-ENV = "MISI_BENCH_KERNEL"
-_CHOICES = ("auto", "numba", "numpy")
-
-
-def enabled() -> bool:
-    """Whether the compiled kernels run (see the module docstring); read at every call, so a
-    process can switch paths through the environment."""
-    choice = os.environ.get(ENV, "auto").strip().lower() or "auto"
-    if choice not in _CHOICES:
-        raise ValueError(f"{ENV} must be one of {', '.join(_CHOICES)}, got {choice!r}")
-    if choice == "numba" and numba is None:
-        raise ImportError(f"{ENV}=numba but numba is not installed (pip install 'misi-bench[fast]')")
-    return numba is not None and choice != "numpy"
-
 
 def _njit(function):
-    return numba.njit(cache=True, error_model="numpy", nogil=True)(function) if numba is not None else function
+    return numba.njit(cache=True, error_model="numpy", nogil=True)(function)
 
 
 _F0, _F1, _F2, _HALF, _255 = (np.float32(v) for v in (0.0, 1.0, 2.0, 0.5, 255.0))

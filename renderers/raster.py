@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels, style
+from . import backend, style
 from .camera import TAN_HALF_FOV
 
 _ID_BITS = 24
@@ -286,7 +286,7 @@ def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
 class _Spheres:
     """Per-sphere constants for the ray test: center c and |c|² − r² (float32 columns)."""
 
-    compiled_ztest = staticmethod(kernels.sphere_ztest)
+    kernel = "sphere_ztest"  # its z-test in the compiled kernels
 
     def __init__(self, centers: np.ndarray, radii: np.ndarray):
         self.c, self.r = centers, radii
@@ -317,7 +317,7 @@ class _Spheres:
 class _Cylinders:
     """Per-cylinder constants: start a0, unit axis, length and the ray-independent terms."""
 
-    compiled_ztest = staticmethod(kernels.cylinder_ztest)
+    kernel = "cylinder_ztest"
 
     def __init__(self, a0: np.ndarray, axis: np.ndarray, length: np.ndarray, radius: float):
         wa = -(a0 * axis).sum(axis=1)  # (eye − a0)·axis
@@ -399,9 +399,9 @@ def _row_band(all_rows: list[_Rows], width: int) -> slice:
 
 
 def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float,
-             compiled: bool) -> tuple[np.ndarray, np.ndarray]:
+             compiled) -> tuple[np.ndarray, np.ndarray]:
     """Ray-test the candidate fragments of each pass ``(first primitive id, primitives, _Rows)``
-    batch by batch (or with the ``compiled`` kernel) and keep the nearest hit per pixel.
+    batch by batch (or with the ``compiled`` kernels module) and keep the nearest hit per pixel.
     ``rays``: the ``_ray_tables``. Only hits at depth ≥ ``lo`` count; depths are quantised with
     ``scale``. Returns the covered pixels (ascending) and their winning keys."""
     ray_dx, ray_dy = rays
@@ -410,9 +410,10 @@ def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: in
     zbuf[band] = _EMPTY  # only the rows that have candidates are ever read
     if compiled:
         for first_id, prims, rows in passes:
-            prims.compiled_ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx,
-                                 ray_dx, ray_dy, width, lo, scale, _DEPTH_LEVELS - 1, zbuf)
-        return kernels.winners(zbuf, band.start, band.stop, _EMPTY)
+            ztest = getattr(compiled, prims.kernel)
+            ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, ray_dx, ray_dy, width,
+                  lo, scale, _DEPTH_LEVELS - 1, zbuf)
+        return compiled.winners(zbuf, band.start, band.stop, _EMPTY)
     else:
         counter = np.arange(_CHUNK + width)
         for first_id, prims, rows in passes:
@@ -454,16 +455,16 @@ def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: 
 
 def _shade(pixels: np.ndarray, keys: np.ndarray, spheres: _Spheres, cylinders: _Cylinders,
            prim_colors: np.ndarray, rays: tuple[np.ndarray, np.ndarray], width: int, height: int,
-           near: float, far: float, compiled: bool) -> tuple[np.ndarray, np.ndarray]:
+           near: float, far: float, compiled) -> tuple[np.ndarray, np.ndarray]:
     """(depth λ, channel-major (3, n) rgb) of the winning hits of the covered ``pixels`` (z-keys
     ``keys``; ``prim_colors`` (3, n primitives) base colors; ``rays`` the ``_ray_tables``):
-    lighting, then depth cue, in cache-sized batches (or with the ``compiled`` kernel)."""
+    lighting, then depth cue, in cache-sized batches (or with the ``compiled`` kernels module)."""
     ray_dx, ray_dy = rays
     # depth cue: undimmed in front of the middle of near..far, linear to black at far
     start = near + style.DEPTH_CUE_START * (far - near)
     end = near + style.DEPTH_CUE_END * (far - near)
     if compiled:
-        return kernels.shade(pixels, keys, np.stack(spheres.table), np.stack(cylinders.table), prim_colors,
+        return compiled.shade(pixels, keys, np.stack(spheres.table), np.stack(cylinders.table), prim_colors,
                              ray_dx, ray_dy, width, np.float32(end), np.float32(1.0 / max(end - start, 1e-9)))
     rows, cols = _rows_cols(pixels, width, height)
     prims = keys & _ID_MASK
@@ -536,7 +537,7 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     lo = np.float64(near)
     hi = np.float64(max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick)))
     rays = _ray_tables(width, height)
-    compiled = kernels.enabled()
+    compiled = backend.compiled_kernels()
     pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), rays, width, height,
                             lo, _DEPTH_LEVELS / (hi - lo), compiled)
 
