@@ -218,16 +218,36 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
 
 
 @_njit
-def winners(zbuf, start, stop, empty):
-    """(pixels, keys) of the entries of ``zbuf[start:stop]`` that are not ``empty``, ascending."""
+def widen_spans(first, stop, y, x_first, nx):
+    """Widen the per-image-row column span [first[y], stop[y]) to hold every run of candidate
+    fragments of a ``_Rows`` (empty runs are ignored)."""
+    for row in range(len(y)):
+        if nx[row] > 0:
+            first[y[row]] = min(first[y[row]], x_first[row])
+            stop[y[row]] = max(stop[y[row]], x_first[row] + nx[row])
+
+
+@_njit
+def clear_spans(zbuf, first, stop, width, empty):
+    """``empty`` in ``zbuf`` over the spans: the only pixels the z-test reads or writes."""
+    for y in range(len(first)):
+        for p in range(y * width + first[y], y * width + stop[y]):
+            zbuf[p] = empty
+
+
+@_njit
+def winners(zbuf, first, stop, width, empty):
+    """(pixels, keys) of the covered pixels of ``zbuf`` within the spans, ascending."""
     count = 0
-    for p in range(start, stop):
-        count += zbuf[p] != empty
+    for y in range(len(first)):
+        for p in range(y * width + first[y], y * width + stop[y]):
+            count += zbuf[p] != empty
     pixels = np.empty(count, dtype=np.int64)
     keys = np.empty(count, dtype=np.int64)
     count = 0
-    for p in range(start, stop):
-        if zbuf[p] != empty:
-            pixels[count], keys[count] = p, zbuf[p]
-            count += 1
+    for y in range(len(first)):
+        for p in range(y * width + first[y], y * width + stop[y]):
+            if zbuf[p] != empty:
+                pixels[count], keys[count] = p, zbuf[p]
+                count += 1
     return pixels, keys

@@ -401,31 +401,43 @@ def _row_band(all_rows: list[_Rows], width: int) -> slice:
 def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float,
              compiled) -> tuple[np.ndarray, np.ndarray]:
     """Ray-test the candidate fragments of each pass ``(first primitive id, primitives, _Rows)``
-    batch by batch (or with the ``compiled`` kernels module) and keep the nearest hit per pixel.
-    ``rays``: the ``_ray_tables``. Only hits at depth ≥ ``lo`` count; depths are quantised with
-    ``scale``. Returns the covered pixels (ascending) and their winning keys."""
+    batch by batch and keep the nearest hit per pixel (or with the ``compiled`` kernels module,
+    see ``_compiled_zbuffer``). ``rays``: the ``_ray_tables``. Only hits at depth ≥ ``lo`` count;
+    depths are quantised with ``scale``. Returns the covered pixels (ascending) and their winning
+    keys."""
+    if compiled:
+        return _compiled_zbuffer(passes, rays, width, height, lo, scale, compiled)
     ray_dx, ray_dy = rays
     band = _row_band([rows for _, _, rows in passes], width)
     zbuf = np.empty(width * height, dtype=np.int64)
     zbuf[band] = _EMPTY  # only the rows that have candidates are ever read
-    if compiled:
-        for first_id, prims, rows in passes:
-            ztest = getattr(compiled, prims.kernel)
-            ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, ray_dx, ray_dy, width,
-                  lo, scale, _DEPTH_LEVELS - 1, zbuf)
-        return compiled.winners(zbuf, band.start, band.stop, _EMPTY)
-    else:
-        counter = np.arange(_CHUNK + width)
-        for first_id, prims, rows in passes:
-            for run in rows.chunks(_CHUNK):
-                rays = _FragmentRays(rows, run, width, ray_dx, ray_dy, counter)
-                lam, hit = prims.hits(rays)
-                good = np.flatnonzero(hit & (lam >= lo))
-                dq = _at_most((_gather(lam, good) - lo) * scale, _DEPTH_LEVELS - 1).astype(np.int64)
-                ids = _gather(np.repeat(rays.prims + first_id, rays.counts), good)
-                np.minimum.at(zbuf, _gather(rays.pixels, good), (dq << _ID_BITS) | ids)
+    counter = np.arange(_CHUNK + width)
+    for first_id, prims, rows in passes:
+        for run in rows.chunks(_CHUNK):
+            rays = _FragmentRays(rows, run, width, ray_dx, ray_dy, counter)
+            lam, hit = prims.hits(rays)
+            good = np.flatnonzero(hit & (lam >= lo))
+            dq = _at_most((_gather(lam, good) - lo) * scale, _DEPTH_LEVELS - 1).astype(np.int64)
+            ids = _gather(np.repeat(rays.prims + first_id, rays.counts), good)
+            np.minimum.at(zbuf, _gather(rays.pixels, good), (dq << _ID_BITS) | ids)
     won = np.flatnonzero(zbuf[band] != _EMPTY) + band.start
     return won, _gather(zbuf, won)
+
+
+def _compiled_zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float,
+                      scale: float, compiled) -> tuple[np.ndarray, np.ndarray]:
+    """``_zbuffer`` with the compiled kernels, which only touch the span of columns each image
+    row has candidates in (rather than every pixel of the rows from the first to the last)."""
+    first, stop = np.full(height, width, dtype=np.int64), np.zeros(height, dtype=np.int64)
+    for _, _, rows in passes:
+        compiled.widen_spans(first, stop, rows.y, rows.x_first, rows.nx)
+    zbuf = np.empty(width * height, dtype=np.int64)
+    compiled.clear_spans(zbuf, first, stop, width, _EMPTY)
+    for first_id, prims, rows in passes:
+        ztest = getattr(compiled, prims.kernel)
+        ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, *rays, width,
+              lo, scale, _DEPTH_LEVELS - 1, zbuf)
+    return compiled.winners(zbuf, first, stop, width, _EMPTY)
 
 
 def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: _Spheres,
