@@ -143,49 +143,70 @@ def cylinder_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width,
 @_njit
 def shade(pixels, keys, spheres, cylinders, prim_colors, ray_dx, ray_dy, width, cue_end, cue_scale):
     """(λ, channel-major (3, n) rgb) of the winning hits (``raster._shade``): the hit recomputed
-    from its primitive, lighting (``raster._lighting``), then depth cue."""
-    n_s = spheres.shape[1]
-    lam_out = np.empty(len(pixels), dtype=np.float32)
-    rgb = np.empty((3, len(pixels)), dtype=np.float32)
+    from its primitive (``_surfaces``), then lighting and depth cue (``_light``)."""
+    prims = keys & _ID_MASK
+    lam, dx, dy, nx, ny, nz = _surfaces(pixels, prims, spheres, cylinders, ray_dx, ray_dy, width)
+    return lam, _light(lam, dx, dy, nx, ny, nz, prims, prim_colors, cue_end, cue_scale)
+
+
+@_njit
+def _surfaces(pixels, prims, spheres, cylinders, ray_dx, ray_dy, width):
+    """Per pixel: λ, the ray (dx, dy) and the unnormalised surface normal of its winning hit
+    (``raster._winner_surface``)."""
+    n, n_s = len(pixels), spheres.shape[1]
+    lam, dx, dy = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
+    nx, ny, nz = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
     row = 0
-    for i in range(len(pixels)):
+    for i in range(n):
         while pixels[i] >= (row + 1) * width:  # ascending pixels: no integer division
             row += 1
-        dx, dy = ray_dx[pixels[i] - row * width], ray_dy[row]
-        a = (dx * dx + dy * dy) + _F1
-        prim = keys[i] & _ID_MASK
+        x, y = ray_dx[pixels[i] - row * width], ray_dy[row]
+        a = (x * x + y * y) + _F1
+        prim = prims[i]
         if prim < n_s:
-            b, disc = _sphere_disc(spheres, prim, dx, dy, a)
-            lam = _sphere_depth(b, disc, a)
-            nx = dx * lam - spheres[0, prim]
-            ny = dy * lam - spheres[1, prim]
-            nz = -lam - spheres[2, prim]
+            b, disc = _sphere_disc(spheres, prim, x, y, a)
+            depth = _sphere_depth(b, disc, a)
+            nx[i] = x * depth - spheres[0, prim]
+            ny[i] = y * depth - spheres[1, prim]
+            nz[i] = -depth - spheres[2, prim]
         else:
             c = prim - n_s
-            lam, s = _cylinder_depth(cylinders, c, *_cylinder_disc(cylinders, c, dx, dy, a))
-            nx = (dx * lam - cylinders[3, c]) - s * cylinders[0, c]
-            ny = (dy * lam - cylinders[4, c]) - s * cylinders[1, c]
-            nz = (-lam - cylinders[5, c]) - s * cylinders[2, c]
-        inv_n = _F1 / np.sqrt((nx * nx + ny * ny) + nz * nz)
-        nx, ny, nz = nx * inv_n, ny * inv_n, nz * inv_n
-        inv = _F1 / np.sqrt((dx * dx + dy * dy) + _F1)
-        ex, ey, ez = dx * inv, dy * inv, -inv
-        n_e = (nx * ex + ny * ey) + nz * ez
+            depth, s = _cylinder_depth(cylinders, c, *_cylinder_disc(cylinders, c, x, y, a))
+            nx[i] = (x * depth - cylinders[3, c]) - s * cylinders[0, c]
+            ny[i] = (y * depth - cylinders[4, c]) - s * cylinders[1, c]
+            nz[i] = (-depth - cylinders[5, c]) - s * cylinders[2, c]
+        lam[i], dx[i], dy[i] = depth, x, y
+    return lam, dx, dy, nx, ny, nz
+
+
+@_njit
+def _light(lam, dx, dy, nx, ny, nz, prims, prim_colors, cue_end, cue_scale):
+    """Channel-major rgb: ``raster._lighting``, then the depth cue. Branch-free, so LLVM can
+    vectorise it (IEEE square roots and divisions in every lane: the same bits)."""
+    n = len(lam)
+    diffuse, spec, cue = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
+    for i in range(n):
+        inv_n = _F1 / np.sqrt((nx[i] * nx[i] + ny[i] * ny[i]) + nz[i] * nz[i])
+        ux, uy, uz = nx[i] * inv_n, ny[i] * inv_n, nz[i] * inv_n
+        inv = _F1 / np.sqrt((dx[i] * dx[i] + dy[i] * dy[i]) + _F1)
+        ex, ey, ez = dx[i] * inv, dy[i] * inv, -inv
+        n_e = (ux * ex + uy * ey) + uz * ez
         sign = _F1 - _F2 * (_F1 if n_e > _F0 else _F0)
         n_e = n_e * sign
-        n_key = ((nx * _KEY_X + ny * _KEY_Y) + nz * _KEY_Z) * sign
-        n_fill = ((nx * _FILL_X + ny * _FILL_Y) + nz * _FILL_Z) * sign
-        diffuse = (_AMBIENT + _KEY_DIFFUSE * _maximum(-n_key, _F0)) + _FILL_DIFFUSE * _maximum(-n_fill, _F0)
+        n_key = ((ux * _KEY_X + uy * _KEY_Y) + uz * _KEY_Z) * sign
+        n_fill = ((ux * _FILL_X + uy * _FILL_Y) + uz * _FILL_Z) * sign
+        diffuse[i] = (_AMBIENT + _KEY_DIFFUSE * _maximum(-n_key, _F0)) + _FILL_DIFFUSE * _maximum(-n_fill, _F0)
         r_e = _maximum(-((ex * _KEY_X + ey * _KEY_Y) + ez * _KEY_Z) + (_F2 * n_key) * n_e, _F0)
         p2 = r_e * r_e
         p4 = p2 * p2
         p8 = p4 * p4
-        spec = _SPECULAR * ((((p8 * p8) * p8) * p4) * p2)
-        cue = _minimum(_maximum((cue_end - lam) * cue_scale, _F0), _F1)
-        lam_out[i] = lam
-        for channel in range(3):
-            rgb[channel, i] = _minimum(prim_colors[channel, prim] * diffuse + spec, _F1) * cue
-    return lam_out, rgb
+        spec[i] = _SPECULAR * ((((p8 * p8) * p8) * p4) * p2)
+        cue[i] = _minimum(_maximum((cue_end - lam[i]) * cue_scale, _F0), _F1)
+    rgb = np.empty((3, n), dtype=np.float32)
+    for channel in range(3):
+        for i in range(n):
+            rgb[channel, i] = _minimum(prim_colors[channel, prims[i]] * diffuse[i] + spec[i], _F1) * cue[i]
+    return rgb
 
 
 @_njit
