@@ -27,6 +27,7 @@ import numba
 import numpy as np
 
 from . import style
+from .raster import _EMPTY, _ID_BITS, _ID_MASK  # the z-key layout of the numpy path
 
 
 def _njit(function):
@@ -35,8 +36,6 @@ def _njit(function):
 
 _F0, _F1, _F2, _HALF, _255 = (np.float32(v) for v in (0.0, 1.0, 2.0, 0.5, 255.0))
 _TINY = np.float32(1e-12)
-_ID_BITS = 24
-_ID_MASK = (1 << _ID_BITS) - 1
 _KEY_X, _KEY_Y, _KEY_Z = (np.float32(v) for v in style.KEY_LIGHT)
 _FILL_X, _FILL_Y, _FILL_Z = (np.float32(v) for v in style.FILL_LIGHT)
 _AMBIENT, _KEY_DIFFUSE, _FILL_DIFFUSE, _SPECULAR = (
@@ -56,13 +55,13 @@ def _minimum(x, high):
 
 
 @_njit
-def _sphere_disc(table, prim, dx, dy, a):
-    """(b, discriminant) of the ray (dx, dy, −1) with sphere ``prim`` (``_Spheres._intersect``);
-    a hit iff discriminant ≥ 0."""
-    b = dx * table[0, prim]
-    b = b + dy * table[1, prim]
-    b = b - table[2, prim]
-    return b, b * b - a * table[3, prim]
+def _sphere_disc(dx, dy_cy, a, cx, cz, cc):
+    """(b, discriminant) of the ray (dx, dy, −1) with the sphere (c, cc = |c|² − r²), given
+    dy·cy (``_Spheres._intersect``); a hit iff discriminant ≥ 0."""
+    b = dx * cx
+    b = b + dy_cy
+    b = b - cz
+    return b, b * b - a * cc
 
 
 @_njit
@@ -72,72 +71,94 @@ def _sphere_depth(b, disc, a):
 
 
 @_njit
-def _cylinder_disc(table, prim, dx, dy, a):
-    """(qa, qb, discriminant, d·axis) of the ray with cylinder ``prim`` (``_Cylinders._intersect``);
-    the infinite cylinder is hit iff discriminant ≥ 0."""
-    da = dx * table[0, prim]
-    da = da + dy * table[1, prim]
-    da = da - table[2, prim]
+def _cylinder_disc(dx, a, ax, dy_ay, az, x0, dy_y0, z0, wa, qc):
+    """(qa, qb, discriminant, d·axis) of the ray with the cylinder (axis, a0, wa, qc), given
+    dy·ay and dy·y0 (``_Cylinders._intersect``); the infinite cylinder is hit iff
+    discriminant ≥ 0."""
+    da = dx * ax
+    da = da + dy_ay
+    da = da - az
     qa = a - da * da
-    qb = dx * table[3, prim]
-    qb = qb + dy * table[4, prim]
-    qb = qb - table[5, prim]
+    qb = dx * x0
+    qb = qb + dy_y0
+    qb = qb - z0
     qb = -qb
-    qb = qb - da * table[6, prim]
-    return qa, qb, qb * qb - qa * table[7, prim], da
+    qb = qb - da * wa
+    return qa, qb, qb * qb - qa * qc, da
 
 
 @_njit
-def _cylinder_depth(table, prim, qa, qb, disc, da):
+def _cylinder_depth(qa, qb, disc, da, wa):
     """(λ, s): depth of the near hit from ``_cylinder_disc`` and its axial position."""
     lam = (-qb - np.sqrt(_maximum(disc, _F0))) / _maximum(qa, _TINY)
-    return lam, lam * da + table[6, prim]
+    return lam, lam * da + wa
 
 
 @_njit
-def _keep_nearest(zbuf, pixel, lam, prim_id, lo, scale, cap):
-    """The z-test of ``raster._zbuffer``: depth quantised in float64 (``lo``, ``scale``, ``cap``
-    are float64), key = depth << 24 | id, minimum per pixel."""
+def _key(lam, hit, lo, scale, cap, prim_id):
+    """The z-key of ``raster._zbuffer`` (depth quantised in float64: ``lo``, ``scale``, ``cap``
+    are float64; key = depth << 24 | id), or ``_EMPTY`` for a miss or a hit in front of ``lo``.
+    Branch-free, so the loops calling it vectorise."""
     depth = np.float64(lam)
-    if depth >= lo:
-        dq = np.int64(_minimum((depth - lo) * scale, cap))
-        key = (dq << _ID_BITS) | prim_id
-        if key < zbuf[pixel]:
-            zbuf[pixel] = key
+    hit = hit & (depth >= lo)
+    key = (np.int64(_minimum((depth - lo) * scale if hit else 0.0, cap)) << _ID_BITS) | prim_id
+    return key if hit else _EMPTY
+
+
+@_njit
+def _keep_nearest(zbuf, first, keys, n):
+    """The z-test: ``zbuf[first + k] = min(zbuf[first + k], keys[k])`` for k < n."""
+    for k in range(n):
+        if keys[k] < zbuf[first + k]:
+            zbuf[first + k] = keys[k]
+
+
+@_njit
+def _sphere_keys(keys, n, ray_dx, x_first, dy2, cx, dy_cy, cz, cc, lo, scale, cap, prim_id):
+    """``keys[:n]``: the z-keys of one row's run of fragments on one sphere."""
+    for k in range(n):
+        dx = ray_dx[x_first + k]
+        a = (dx * dx + dy2) + _F1
+        b, disc = _sphere_disc(dx, dy_cy, a, cx, cz, cc)
+        keys[k] = _key(_sphere_depth(b, disc, a), disc >= _F0, lo, scale, cap, prim_id)
+
+
+@_njit
+def _cylinder_keys(keys, n, ray_dx, x_first, dy2, ax, dy_ay, az, x0, dy_y0, z0, wa, qc, length, lo, scale, cap,
+                   prim_id):
+    """``keys[:n]``: the z-keys of one row's run of fragments on one cylinder (a hit lies within
+    0 ≤ s ≤ length)."""
+    for k in range(n):
+        dx = ray_dx[x_first + k]
+        a = (dx * dx + dy2) + _F1
+        qa, qb, disc, da = _cylinder_disc(dx, a, ax, dy_ay, az, x0, dy_y0, z0, wa, qc)
+        lam, s = _cylinder_depth(qa, qb, disc, da, wa)
+        keys[k] = _key(lam, (disc >= _F0) & (s >= _F0) & (s <= length), lo, scale, cap, prim_id)
 
 
 @_njit
 def sphere_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width, lo, scale, cap, zbuf):
     """Ray-test every candidate fragment of the sphere rows (``raster._Rows`` columns) and keep
-    the nearest hit per pixel in ``zbuf``."""
+    the nearest hit per pixel in ``zbuf``. Terms of the row (dy·…) are computed once per row:
+    the same float32 products as per fragment."""
+    keys = np.empty(width, dtype=np.int64)
     for row in range(len(prim)):
         p, dy = prim[row], ray_dy[y[row]]
-        dy2 = dy * dy
-        base = y[row] * width
-        for x in range(x_first[row], x_first[row] + nx[row]):
-            dx = ray_dx[x]
-            a = (dx * dx + dy2) + _F1
-            b, disc = _sphere_disc(table, p, dx, dy, a)
-            if disc >= _F0:
-                _keep_nearest(zbuf, base + x, _sphere_depth(b, disc, a), p + first_id, lo, scale, cap)
+        _sphere_keys(keys, nx[row], ray_dx, x_first[row], dy * dy, table[0, p], dy * table[1, p], table[2, p],
+                     table[3, p], lo, scale, cap, p + first_id)
+        _keep_nearest(zbuf, y[row] * width + x_first[row], keys, nx[row])
 
 
 @_njit
 def cylinder_ztest(table, first_id, prim, y, x_first, nx, ray_dx, ray_dy, width, lo, scale, cap, zbuf):
-    """``sphere_ztest`` for the half-bond cylinders (a hit lies within 0 ≤ s ≤ length)."""
+    """``sphere_ztest`` for the half-bond cylinders."""
+    keys = np.empty(width, dtype=np.int64)
     for row in range(len(prim)):
         p, dy = prim[row], ray_dy[y[row]]
-        dy2 = dy * dy
-        base = y[row] * width
-        length = table[8, p]
-        for x in range(x_first[row], x_first[row] + nx[row]):
-            dx = ray_dx[x]
-            a = (dx * dx + dy2) + _F1
-            qa, qb, disc, da = _cylinder_disc(table, p, dx, dy, a)
-            if disc >= _F0:
-                lam, s = _cylinder_depth(table, p, qa, qb, disc, da)
-                if s >= _F0 and s <= length:
-                    _keep_nearest(zbuf, base + x, lam, p + first_id, lo, scale, cap)
+        _cylinder_keys(keys, nx[row], ray_dx, x_first[row], dy * dy, table[0, p], dy * table[1, p], table[2, p],
+                       table[3, p], dy * table[4, p], table[5, p], table[6, p], table[7, p], table[8, p], lo, scale,
+                       cap, p + first_id)
+        _keep_nearest(zbuf, y[row] * width + x_first[row], keys, nx[row])
 
 
 @_njit
@@ -164,14 +185,17 @@ def _surfaces(pixels, prims, spheres, cylinders, ray_dx, ray_dy, width):
         a = (x * x + y * y) + _F1
         prim = prims[i]
         if prim < n_s:
-            b, disc = _sphere_disc(spheres, prim, x, y, a)
+            b, disc = _sphere_disc(x, y * spheres[1, prim], a, spheres[0, prim], spheres[2, prim], spheres[3, prim])
             depth = _sphere_depth(b, disc, a)
             nx[i] = x * depth - spheres[0, prim]
             ny[i] = y * depth - spheres[1, prim]
             nz[i] = -depth - spheres[2, prim]
         else:
             c = prim - n_s
-            depth, s = _cylinder_depth(cylinders, c, *_cylinder_disc(cylinders, c, x, y, a))
+            qa, qb, disc, da = _cylinder_disc(x, a, cylinders[0, c], y * cylinders[1, c], cylinders[2, c],
+                                              cylinders[3, c], y * cylinders[4, c], cylinders[5, c],
+                                              cylinders[6, c], cylinders[7, c])
+            depth, s = _cylinder_depth(qa, qb, disc, da, cylinders[6, c])
             nx[i] = (x * depth - cylinders[3, c]) - s * cylinders[0, c]
             ny[i] = (y * depth - cylinders[4, c]) - s * cylinders[1, c]
             nz[i] = (-depth - cylinders[5, c]) - s * cylinders[2, c]
@@ -249,26 +273,26 @@ def widen_spans(first, stop, y, x_first, nx):
 
 
 @_njit
-def clear_spans(zbuf, first, stop, width, empty):
-    """``empty`` in ``zbuf`` over the spans: the only pixels the z-test reads or writes."""
+def clear_spans(zbuf, first, stop, width):
+    """``_EMPTY`` in ``zbuf`` over the spans: the only pixels the z-test reads or writes."""
     for y in range(len(first)):
         for p in range(y * width + first[y], y * width + stop[y]):
-            zbuf[p] = empty
+            zbuf[p] = _EMPTY
 
 
 @_njit
-def winners(zbuf, first, stop, width, empty):
+def winners(zbuf, first, stop, width):
     """(pixels, keys) of the covered pixels of ``zbuf`` within the spans, ascending."""
     count = 0
     for y in range(len(first)):
         for p in range(y * width + first[y], y * width + stop[y]):
-            count += zbuf[p] != empty
+            count += zbuf[p] != _EMPTY
     pixels = np.empty(count, dtype=np.int64)
     keys = np.empty(count, dtype=np.int64)
     count = 0
     for y in range(len(first)):
         for p in range(y * width + first[y], y * width + stop[y]):
-            if zbuf[p] != empty:
+            if zbuf[p] != _EMPTY:
                 pixels[count], keys[count] = p, zbuf[p]
                 count += 1
     return pixels, keys

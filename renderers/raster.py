@@ -432,12 +432,12 @@ def _compiled_zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, h
     for _, _, rows in passes:
         compiled.widen_spans(first, stop, rows.y, rows.x_first, rows.nx)
     zbuf = np.empty(width * height, dtype=np.int64)
-    compiled.clear_spans(zbuf, first, stop, width, _EMPTY)
+    compiled.clear_spans(zbuf, first, stop, width)
     for first_id, prims, rows in passes:
         ztest = getattr(compiled, prims.kernel)
         ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, *rays, width,
               lo, scale, _DEPTH_LEVELS - 1, zbuf)
-    return compiled.winners(zbuf, first, stop, width, _EMPTY)
+    return compiled.winners(zbuf, first, stop, width)
 
 
 def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: _Spheres,

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from helpers import render_fingerprints as fp
-from helpers.renderer_support import make_complex
 from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
 from misi_bench.renderers import Scene, backend, render
 from misi_bench.renderers.raster import rasterize
@@ -59,14 +58,15 @@ def test_compiled_kernels_match_on_edge_cases(monkeypatch):
     assert len(frames[0].pixels) > 0
 
 
-def test_compiled_kernels_match_when_zoomed_into_the_molecule(monkeypatch):
-    # the eye among the atoms: grazing rays, huge discs, depths quantised near the near plane
-    cx = make_complex([("CA", "C", (0.0, 0.0, 0.0), 1), ("CB", "C", (1.5, 0.0, 0.0), 1)],
-                      [("C1", "C", (0.0, 1.5, 0.5)), ("O1", "O", (0.0, 3.0, 0.5))], pocket_bonds=[(0, 1)])
-    scene = Scene(ops="move z 30", labels=False, size=128)
-    numpy_render, compiled_render = _both(monkeypatch, lambda: render(cx, scene))
-    assert len(numpy_render.frame.pixels) > 0
-    _assert_same_frame(numpy_render.frame, compiled_render.frame, scene.to_json())
+def test_compiled_kernels_match_when_zoomed_into_the_pocket(monkeypatch):
+    # the eye among the atoms: grazing rays, huge discs, primitives dropped at the near plane,
+    # depths quantised just behind it
+    for cx in load_complexes(sample_corpus_dir())[0]:
+        for ops in ("move z 60", "roll x 40, move z 64", "roll y -70, move z 58, move x 4"):
+            scene = Scene(ops=ops, labels=False, size=128)
+            numpy_render, compiled_render = _both(monkeypatch, lambda: render(cx, scene))
+            assert len(numpy_render.frame.pixels) > 0
+            _assert_same_frame(numpy_render.frame, compiled_render.frame, f"{cx.pdb_id} {ops}")
 
 
 def test_an_unknown_kernel_choice_is_refused(monkeypatch):
