@@ -282,17 +282,18 @@ def clear_spans(zbuf, first, stop, width):
 
 @_njit
 def winners(zbuf, first, stop, width):
-    """(pixels, keys) of the covered pixels of ``zbuf`` within the spans, ascending."""
-    count = 0
+    """(pixels, keys) of the covered pixels of ``zbuf`` within the spans, ascending. One pass:
+    the outputs are allocated for every span pixel (pages never written are never mapped) and
+    returned as views of their filled part."""
+    total = 0
     for y in range(len(first)):
-        for p in range(y * width + first[y], y * width + stop[y]):
-            count += zbuf[p] != _EMPTY
-    pixels = np.empty(count, dtype=np.int64)
-    keys = np.empty(count, dtype=np.int64)
+        total += max(stop[y] - first[y], 0)
+    pixels = np.empty(total, dtype=np.int64)
+    keys = np.empty(total, dtype=np.int64)
     count = 0
     for y in range(len(first)):
         for p in range(y * width + first[y], y * width + stop[y]):
             if zbuf[p] != _EMPTY:
                 pixels[count], keys[count] = p, zbuf[p]
                 count += 1
-    return pixels, keys
+    return pixels[:count], keys[:count]
