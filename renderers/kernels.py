@@ -27,7 +27,7 @@ import numba
 import numpy as np
 
 from . import style
-from .raster import _EMPTY, _ID_BITS, _ID_MASK  # the z-key layout of the numpy path
+from .raster import _BIG, _EMPTY, _ID_BITS, _ID_MASK  # the numpy path's sentinels and z-key layout
 
 
 def _njit(function):
@@ -260,6 +260,85 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
                 v = _minimum(_maximum(v, _F0), _255) + _HALF
                 image[out_row, col, channel] = np.uint8(math.floor(v))
     return image
+
+
+@_njit
+def _lesser(a, b):
+    """``np.minimum`` of two float64 scalars (NaN if either is)."""
+    return a if a < b or a != a else b
+
+
+@_njit
+def _greater(a, b):
+    """``np.maximum`` of two float64 scalars (NaN if either is)."""
+    return a if a > b or a != a else b
+
+
+@_njit
+def _clip(x, low, high):
+    """``np.clip`` of a float64 scalar."""
+    return _lesser(_greater(x, low), high)
+
+
+@_njit
+def _disc_span(cu, dv, r2):
+    """``raster._disc_span`` of one row."""
+    h = r2 - dv * dv
+    w = np.sqrt(_greater(h, 0.0))
+    miss = _BIG if h < 0 else 0.0
+    return (cu - w) + miss, (cu + w) - miss
+
+
+@_njit
+def _band_span(au, dv, r, length, tu, tv, nu, nv):
+    """``raster._band_span`` of one row."""
+    off_n, off_t = dv * nv, dv * tv
+    n_a, n_b = (-r - off_n) / nu, (r - off_n) / nu
+    t_a, t_b = -off_t / tu, (length - off_t) / tu
+    lo = au + _greater(_lesser(n_a, n_b), _lesser(t_a, t_b))
+    hi = au + _lesser(_greater(n_a, n_b), _greater(t_a, t_b))
+    miss = _BIG if lo > hi else 0.0
+    return lo + miss, hi - miss
+
+
+@_njit
+def capsule_rows(ua, va, ub, vb, rho, length, tu, tv, nu, nv, width, height, band):
+    """``raster._capsule_rows`` (float64, operation for operation): the columns of its ``_Rows``
+    (prim, y, x_first, nx, new_prim). ``length`` … ``nv``: ``raster._band_axes`` of the segments
+    (read only when ``band``)."""
+    n = len(ua)
+    y0, ny = np.empty(n, np.int64), np.empty(n, np.int64)
+    total = 0
+    for i in range(n):
+        y0[i] = np.int64(_clip(np.floor((_lesser(va[i], vb[i]) - rho[i]) - 0.5), 0.0, np.float64(height)))
+        y1 = np.int64(_clip(np.ceil((_greater(va[i], vb[i]) + rho[i]) - 0.5), -1.0, np.float64(height - 1)))
+        ny[i] = max(y1 - y0[i] + 1, 0)
+        if _greater(ua[i], ub[i]) + rho[i] < 0 or _lesser(ua[i], ub[i]) - rho[i] > width:
+            ny[i] = 0
+        total += ny[i]
+    prim, y = np.empty(total, np.int64), np.empty(total, np.int64)
+    x_first, nx, new_prim = np.empty(total, np.int64), np.empty(total, np.int64), np.zeros(total, np.bool_)
+    row = 0
+    for i in range(n):
+        if ny[i] > 0:
+            new_prim[row] = True
+        r = rho[i]
+        r2 = r * r
+        for j in range(ny[i]):
+            yc = np.float64(y0[i] + j) + 0.5
+            dv = yc - va[i]
+            lo, hi = _disc_span(ua[i], dv, r2)
+            if band:
+                lo_b, hi_b = _disc_span(ub[i], yc - vb[i], r2)
+                lo, hi = _lesser(lo, lo_b), _greater(hi, hi_b)
+                lo_b, hi_b = _band_span(ua[i], dv, r, length[i], tu[i], tv[i], nu[i], nv[i])
+                lo, hi = _lesser(lo, lo_b), _greater(hi, hi_b)
+            # pixel columns whose centers x + 0.5 fall in [lo, hi]
+            first = max(np.int64(np.ceil(_clip(lo, -1.0, width + 1.0) - 0.5)), 0)
+            last = min(np.int64(np.floor(_clip(hi, -2.0, width + 1.0) - 0.5)), width - 1)
+            prim[row], y[row], x_first[row], nx[row] = i, y0[i] + j, first, max(last - first + 1, 0)
+            row += 1
+    return prim, y, x_first, nx, new_prim
 
 
 @_njit

@@ -208,13 +208,17 @@ class _PixelRays:
         return self.dy * self.prim(column)
 
 
-def _capsule_rows(ua, va, ub, vb, rho, width: int, height: int, band: bool = True) -> _Rows:
+def _capsule_rows(ua, va, ub, vb, rho, width: int, height: int, band: bool = True, compiled=None) -> _Rows:
     """Pixels whose centers lie in the 2-D capsules (segment (ua, va)-(ub, vb) dilated by ``rho``).
 
     Capsule → rows of its box → exact x-span of each row (union of the two end discs and, if
     ``band``, the band along the segment), so no candidate is wasted on the empty corners of a
-    diagonal stick's bounding box. ``band=False`` gives discs.
+    diagonal stick's bounding box. ``band=False`` gives discs. ``compiled``: the kernels module
+    that does the per-row part.
     """
+    if compiled:
+        axes = _band_axes(ub - ua, vb - va) if band else (ua,) * 5
+        return _Rows(*compiled.capsule_rows(ua, va, ub, vb, rho, *axes, width, height, band))
     n = len(ua)
     y0 = np.clip(np.floor(np.minimum(va, vb) - rho - 0.5), 0, height).astype(np.int64)
     y1 = np.clip(np.ceil(np.maximum(va, vb) + rho - 0.5), -1, height - 1).astype(np.int64)
@@ -538,18 +542,18 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
         return (width / 2 + centers[:, 0] * f / dep, height / 2 - centers[:, 1] * f / dep,
                 1.01 * f * reach + 0.25)  # margin: float32 ray tests graze a hair wider
 
+    compiled = backend.compiled_kernels()
     su, sv, srho = disc(spheres.c, spheres.r)
-    s_rows = _capsule_rows(su, sv, su, sv, srho, width, height, band=False)
+    s_rows = _capsule_rows(su, sv, su, sv, srho, width, height, band=False, compiled=compiled)
     au, av, arho = disc(c_a, np.full(len(c_a), r_stick))
     bu, bv, brho = disc(c_b, np.full(len(c_b), r_stick))
-    c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height)
+    c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height, compiled=compiled)
 
     # float64 scalars: depths are quantised to 38 bits in float64 (a Python float would be
     # demoted to float32 against the float32 depths)
     lo = np.float64(near)
     hi = np.float64(max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick)))
     rays = _ray_tables(width, height)
-    compiled = backend.compiled_kernels()
     pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), rays, width, height,
                             lo, _DEPTH_LEVELS / (hi - lo), compiled)
 
