@@ -240,8 +240,11 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
     float32 once, times the float32 ``scale``, clipped and rounded half up. ``colors``:
     channel-major (3, n) float32. One output row at a time; rows without samples stay 0, which
     is what 0 quantises to."""
-    image = np.zeros((out_height, out_width, 3), dtype=np.uint8)
-    sums = np.empty((out_width, 3), dtype=np.float64)
+    image = np.zeros((out_height, out_width * 3), dtype=np.uint8)
+    sums = np.empty(out_width * 3, dtype=np.float64)
+    shift = 0
+    while (1 << shift) < factor:  # factor is a power of two: col // factor = col >> shift
+        shift += 1
     i, n = 0, len(pixels)
     while i < n:
         out_row = pixels[i] // (width * factor)
@@ -252,14 +255,18 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
             while col >= width:  # the sample's row within the output row: no integer division
                 col -= width
             for channel in range(3):
-                sums[col // factor, channel] += np.float64(colors[channel, i])
+                sums[(col >> shift) * 3 + channel] += np.float64(colors[channel, i])
             i += 1
-        for col in range(out_width):
-            for channel in range(3):
-                v = np.float32(sums[col, channel]) * scale
-                v = _minimum(_maximum(v, _F0), _255) + _HALF
-                image[out_row, col, channel] = np.uint8(math.floor(v))
-    return image
+        _quantise_row(image[out_row], sums, scale)
+    return image.reshape(out_height, out_width, 3)
+
+
+@_njit
+def _quantise_row(out, sums, scale):
+    """``png.to_uint8`` of float64 sums (rounded to float32 first): branch-free, vectorised."""
+    for k in range(len(sums)):
+        v = np.float32(sums[k]) * scale
+        out[k] = np.uint8(np.floor(_minimum(_maximum(v, _F0), _255) + _HALF))
 
 
 @_njit
