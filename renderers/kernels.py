@@ -31,7 +31,14 @@ from .raster import _BIG, _EMPTY, _ID_BITS, _ID_MASK  # the numpy path's sentine
 
 
 def _njit(function):
-    return numba.njit(cache=True, error_model="numpy", nogil=True)(function)
+    """Compiled on first call, cached on disk (see ``backend``); without any writable cache
+    directory (read-only install, no home directory) numba refuses ``cache=True``, and each
+    process compiles for itself (~5 s) instead."""
+    options = {"error_model": "numpy", "nogil": True}
+    try:
+        return numba.njit(cache=True, **options)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(**options)(function)
 
 
 _F0, _F1, _F2, _HALF, _255 = (np.float32(v) for v in (0.0, 1.0, 2.0, 0.5, 255.0))

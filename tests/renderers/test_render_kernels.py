@@ -102,3 +102,29 @@ def test_without_numba_the_numpy_path_draws_unless_numba_is_demanded():
     assert drawn["compiled"] is False and drawn["sum"] > 0
     demanded = _without_numba("numba")
     assert "MISI_BENCH_KERNEL=numba" in demanded["error"] and "misi-bench[fast]" in demanded["error"]
+
+
+_UNCACHED = """
+import json, sys
+import numba
+from misi_bench.renderers import Scene, backend, kernels, render_array
+from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
+image = render_array(load_complexes(sample_corpus_dir())[0][0], Scene(size=64))
+print(json.dumps({"cached": kernels.shade._cache.__class__.__name__, "rgb": image.tolist()}))
+"""
+
+
+def test_kernels_compile_per_process_when_no_cache_directory_is_writable(monkeypatch):
+    # a read-only install without a home directory: numba has nowhere to cache (here: only the
+    # IPython locator is allowed, which declines outside IPython) and refuses cache=True
+    numba = pytest.importorskip("numba")
+    if not hasattr(numba.config, "CACHE_LOCATOR_CLASSES"):
+        pytest.skip("this numba has no NUMBA_CACHE_LOCATOR_CLASSES")
+    env = {**os.environ, backend.ENV: "numba", "NUMBA_CACHE_LOCATOR_CLASSES": "IPythonCacheLocator"}
+    out = subprocess.run([sys.executable, "-c", _UNCACHED], env=env, capture_output=True, text=True, check=True,
+                         timeout=600)
+    drawn = json.loads(out.stdout)
+    assert drawn["cached"] == "NullCache"
+    monkeypatch.setenv(backend.ENV, "numpy")
+    reference = render(load_complexes(sample_corpus_dir())[0][0], Scene(size=64)).image
+    assert np.array_equal(np.array(drawn["rgb"], dtype=np.uint8), reference)
