@@ -390,3 +390,20 @@ def winners(zbuf, first, stop, width):
                 pixels[count], keys[count] = p, zbuf[p]
                 count += 1
     return pixels[:count], keys[:count]
+
+
+@_njit
+def blend_labels(image, masks, boxes, inks):
+    """``labels.draw_labels``: label k's ink ``inks[k]`` blended into ``image`` (H, W, 3 uint8)
+    through its coverage mask (``masks[offset:offset + w·h]``, row-major; ``boxes[k]`` = x0,
+    top, w, h, offset), clipped to the image, in order. The arithmetic of Pillow's ``paste``
+    with an "L" mask: out = (t + (t >> 8)) >> 8 with t = out·(255 − m) + ink·m + 128."""
+    height, width = image.shape[0], image.shape[1]
+    for k in range(len(boxes)):
+        x0, top, w, h, offset = boxes[k, 0], boxes[k, 1], boxes[k, 2], boxes[k, 3], boxes[k, 4]
+        for r in range(max(0, -top), min(h, height - top)):
+            for c in range(max(0, -x0), min(w, width - x0)):
+                m = np.int64(masks[offset + r * w + c])
+                for channel in range(3):
+                    t = np.int64(image[top + r, x0 + c, channel]) * (255 - m) + inks[k, channel] * m + 128
+                    image[top + r, x0 + c, channel] = ((t >> 8) + t) >> 8

@@ -60,13 +60,18 @@ def test_compiled_kernels_match_on_edge_cases(monkeypatch):
 
 def test_compiled_kernels_match_when_zoomed_into_the_pocket(monkeypatch):
     # the eye among the atoms: grazing rays, huge discs, primitives dropped at the near plane,
-    # depths quantised just behind it
+    # depths quantised just behind it; big labels cut by the image edges
+    clipped = 0
     for cx in load_complexes(sample_corpus_dir())[0]:
         for ops in ("move z 60", "roll x 40, move z 64", "roll y -70, move z 58, move x 4"):
-            scene = Scene(ops=ops, labels=False, size=128)
+            scene = Scene(ops=ops, size=128)
             numpy_render, compiled_render = _both(monkeypatch, lambda: render(cx, scene))
             assert len(numpy_render.frame.pixels) > 0
             _assert_same_frame(numpy_render.frame, compiled_render.frame, f"{cx.pdb_id} {ops}")
+            assert np.array_equal(numpy_render.image, compiled_render.image), f"{cx.pdb_id} {ops}"
+            clipped += sum(1 for label in numpy_render.labels if label.box and (
+                min(label.box[:2]) < 0 or max(label.box[2:]) > scene.size))
+    assert clipped > 0  # labels across the edges were drawn
 
 
 def test_an_unknown_kernel_choice_is_refused(monkeypatch):
