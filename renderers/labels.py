@@ -164,12 +164,12 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
         return image
     compiled = backend.compiled_kernels()
     if compiled:  # the same integer arithmetic, without the round trip through a Pillow image
-        masks = [np.asarray(label.mask, dtype=np.uint8) for label in placed]
+        masks = [_mask_pixels(label.mask) for label in placed]
         offsets = np.cumsum([0] + [mask.size for mask in masks[:-1]])
-        boxes = np.array([(label.x0, label.y1 - mask.shape[0], mask.shape[1], mask.shape[0], offset)
-                          for label, mask, offset in zip(placed, masks, offsets)], dtype=np.int64)
+        boxes = np.array([(label.x0, label.y1 - label.mask.height, label.mask.width, label.mask.height, offset)
+                          for label, offset in zip(placed, offsets)], dtype=np.int64)
         inks = np.array([_cued_color(math.floor(255.0 * label.cue + 0.5)) for label in placed], dtype=np.int64)
-        compiled.blend_labels(image, np.concatenate([mask.ravel() for mask in masks]), boxes, inks)
+        compiled.blend_labels(image, np.concatenate(masks), boxes, inks)
         return image
     top = max(0, min(label.y1 - label.mask.height for label in placed))
     bottom = min(image.shape[0], max(label.y1 for label in placed))
@@ -182,6 +182,20 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
         canvas.paste(color, (label.x0, label.y1 - mask.height - top, label.x0 + mask.width, label.y1 - top), mask)
     image[top:bottom] = np.asarray(canvas)
     return image
+
+
+_MASK_PIXELS: dict[int, tuple[Image.Image, np.ndarray]] = {}
+
+
+def _mask_pixels(mask: Image.Image) -> np.ndarray:
+    """The coverage mask's bytes, row-major, converted once per mask (``text_mask`` caches the
+    masks, so they recur; the entry holds the mask, so its id is not reused while cached)."""
+    entry = _MASK_PIXELS.get(id(mask))
+    if entry is None or entry[0] is not mask:
+        if len(_MASK_PIXELS) >= 50_000:
+            _MASK_PIXELS.clear()
+        entry = _MASK_PIXELS[id(mask)] = (mask, np.asarray(mask, dtype=np.uint8).ravel())
+    return entry[1]
 
 
 @lru_cache(maxsize=256)
