@@ -120,16 +120,22 @@ def pymol_png(cmd, view: str, out: Path) -> None:
     cmd.set_view(base)
 
 
-# misi-bench's main in this process, then its own peak RSS (KiB, Linux) into the file argv[1]
-# (RUSAGE_CHILDREN in the benchmark would give the largest build so far, not this one's)
+# misi-bench's main in this process, then its own peak RSS (KiB) into the file argv[1]: Linux's
+# VmHWM, which starts afresh at exec (ru_maxrss would keep the benchmark's own RSS, inherited at
+# fork), else ru_maxrss
 _MEASURED_BUILD = """
-import resource, runpy, sys
+import re, resource, runpy, sys
 report = sys.argv.pop(1)
 try:
     runpy.run_module("misi_bench.builders.commands.main", run_name="__main__")
 finally:
+    try:
+        with open("/proc/self/status") as status:
+            peak = int(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1))
+    except (OSError, AttributeError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open(report, "w") as file:
-        file.write(str(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))))
+        file.write(str(peak))
 """
 
 
