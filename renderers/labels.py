@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from . import style
+from . import backend, style
 from .camera import Camera, pixel_size, project
 from .content import LIGAND_ATOM, Label
 
@@ -156,8 +156,18 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
 
     Each label is the label color times its depth-cue factor, alpha-blended through the glyph
     coverage (Pillow's ``paste`` with a mask: integer arithmetic, deterministic). Only the band of
-    rows the labels reach goes through Pillow (a paste clips to the image edges either way)."""
+    rows the labels reach goes through Pillow (a paste clips to the image edges either way); the
+    compiled kernels (``kernels.blend_labels``) do the same arithmetic in place."""
     if not placed:
+        return image
+    compiled = backend.compiled_kernels()
+    if compiled:  # the same integer arithmetic, without the round trip through a Pillow image
+        masks = [_mask_pixels(label.mask) for label in placed]
+        offsets = np.cumsum([0] + [mask.size for mask in masks[:-1]])
+        boxes = np.array([(label.x0, label.y1 - label.mask.height, label.mask.width, label.mask.height, offset)
+                          for label, offset in zip(placed, offsets)], dtype=np.int64)
+        inks = np.array([_cued_color(math.floor(255.0 * label.cue + 0.5)) for label in placed], dtype=np.int64)
+        compiled.blend_labels(image, np.concatenate(masks), boxes, inks)
         return image
     top = max(0, min(label.y1 - label.mask.height for label in placed))
     bottom = min(image.shape[0], max(label.y1 for label in placed))
@@ -170,6 +180,20 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
         canvas.paste(color, (label.x0, label.y1 - mask.height - top, label.x0 + mask.width, label.y1 - top), mask)
     image[top:bottom] = np.asarray(canvas)
     return image
+
+
+_MASK_PIXELS: dict[int, tuple[Image.Image, np.ndarray]] = {}
+
+
+def _mask_pixels(mask: Image.Image) -> np.ndarray:
+    """The coverage mask's bytes, row-major, converted once per mask (``text_mask`` caches the
+    masks, so they recur; the entry holds the mask, so its id is not reused while cached)."""
+    entry = _MASK_PIXELS.get(id(mask))
+    if entry is None or entry[0] is not mask:
+        if len(_MASK_PIXELS) >= 50_000:
+            _MASK_PIXELS.clear()
+        entry = _MASK_PIXELS[id(mask)] = (mask, np.asarray(mask, dtype=np.uint8).ravel())
+    return entry[1]
 
 
 @lru_cache(maxsize=256)

@@ -28,6 +28,10 @@ images wider than 512 px, which are rasterized at their own size (``style.supers
 
 Primitives in front of the near plane (or behind the eye) are dropped whole rather than
 clipped; that only happens when ``move z`` puts the eye inside the molecule.
+
+This numpy code is the reference; with numba installed the per-row, per-fragment and per-pixel
+loops run as compiled kernels with the same float operations in the same order (``kernels.py``,
+chosen by ``backend.py``), about twice as fast, bit for bit the same frames.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import style
+from . import backend, style
 from .camera import focal_length, project
 
 _ID_BITS = 24
@@ -208,13 +212,17 @@ class _PixelRays:
         return self.dy * self.prim(column)
 
 
-def _capsule_rows(ua, va, ub, vb, rho, width: int, height: int, band: bool = True) -> _Rows:
+def _capsule_rows(ua, va, ub, vb, rho, width: int, height: int, band: bool = True, compiled=None) -> _Rows:
     """Pixels whose centers lie in the 2-D capsules (segment (ua, va)-(ub, vb) dilated by ``rho``).
 
     Capsule → rows of its box → exact x-span of each row (union of the two end discs and, if
     ``band``, the band along the segment), so no candidate is wasted on the empty corners of a
-    diagonal stick's bounding box. ``band=False`` gives discs.
+    diagonal stick's bounding box. ``band=False`` gives discs. ``compiled``: the kernels module
+    that does the per-row part.
     """
+    if compiled:
+        axes = _band_axes(ub - ua, vb - va) if band else (ua,) * 5
+        return _Rows(*compiled.capsule_rows(ua, va, ub, vb, rho, *axes, width, height, band))
     n = len(ua)
     y0 = np.clip(np.floor(np.minimum(va, vb) - rho - 0.5), 0, height).astype(np.int64)
     y1 = np.clip(np.ceil(np.maximum(va, vb) + rho - 0.5), -1, height - 1).astype(np.int64)
@@ -286,6 +294,8 @@ def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
 class _Spheres:
     """Per-sphere constants for the ray test: center c and |c|² − r² (float32 columns)."""
 
+    kernel = "sphere_ztest"  # its z-test in the compiled kernels
+
     def __init__(self, centers: np.ndarray, radii: np.ndarray):
         self.c, self.r = centers, radii
         self.table = [np.ascontiguousarray(a, dtype=np.float32) for a in
@@ -314,6 +324,8 @@ class _Spheres:
 
 class _Cylinders:
     """Per-cylinder constants: start a0, unit axis, length and the ray-independent terms."""
+
+    kernel = "cylinder_ztest"
 
     def __init__(self, a0: np.ndarray, axis: np.ndarray, length: np.ndarray, radius: float):
         wa = -(a0 * axis).sum(axis=1)  # (eye − a0)·axis
@@ -394,12 +406,15 @@ def _row_band(all_rows: list[_Rows], width: int) -> slice:
     return slice(min(int(y.min()) for y in ys) * width, (max(int(y.max()) for y in ys) + 1) * width)
 
 
-def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float, scale: float,
+             compiled) -> tuple[np.ndarray, np.ndarray]:
     """Ray-test the candidate fragments of each pass ``(first primitive id, primitives, _Rows)``
-    batch by batch and keep the nearest hit per pixel. ``rays``: the ``_ray_tables``. Only hits
-    at depth ≥ ``lo`` count; depths are quantised with ``scale``. Returns the covered pixels
-    (ascending) and their winning keys."""
+    batch by batch and keep the nearest hit per pixel (or with the ``compiled`` kernels module,
+    see ``_compiled_zbuffer``). ``rays``: the ``_ray_tables``. Only hits at depth ≥ ``lo`` count;
+    depths are quantised with ``scale``. Returns the covered pixels (ascending) and their winning
+    keys."""
+    if compiled:
+        return _compiled_zbuffer(passes, rays, width, height, lo, scale, compiled)
     ray_dx, ray_dy = rays
     band = _row_band([rows for _, _, rows in passes], width)
     zbuf = np.empty(width * height, dtype=np.int64)
@@ -415,6 +430,22 @@ def _zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: in
             np.minimum.at(zbuf, _gather(rays.pixels, good), (dq << _ID_BITS) | ids)
     won = np.flatnonzero(zbuf[band] != _EMPTY) + band.start
     return won, _gather(zbuf, won)
+
+
+def _compiled_zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, height: int, lo: float,
+                      scale: float, compiled) -> tuple[np.ndarray, np.ndarray]:
+    """``_zbuffer`` with the compiled kernels, which only touch the span of columns each image
+    row has candidates in (rather than every pixel of the rows from the first to the last)."""
+    first, stop = np.full(height, width, dtype=np.int64), np.zeros(height, dtype=np.int64)
+    for _, _, rows in passes:
+        compiled.widen_spans(first, stop, rows.y, rows.x_first, rows.nx)
+    zbuf = np.empty(width * height, dtype=np.int64)
+    compiled.clear_spans(zbuf, first, stop, width)
+    for first_id, prims, rows in passes:
+        ztest = getattr(compiled, prims.kernel)
+        ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, *rays, width,
+              lo, scale, _DEPTH_LEVELS - 1, zbuf)
+    return compiled.winners(zbuf, first, stop, width)
 
 
 def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: _Spheres,
@@ -444,16 +475,19 @@ def _winner_surface(prims: np.ndarray, dx: np.ndarray, dy: np.ndarray, spheres: 
 
 def _shade(pixels: np.ndarray, keys: np.ndarray, spheres: _Spheres, cylinders: _Cylinders,
            prim_colors: np.ndarray, rays: tuple[np.ndarray, np.ndarray], width: int, height: int,
-           near: float, far: float) -> tuple[np.ndarray, np.ndarray]:
+           near: float, far: float, compiled) -> tuple[np.ndarray, np.ndarray]:
     """(depth λ, channel-major (3, n) rgb) of the winning hits of the covered ``pixels`` (z-keys
     ``keys``; ``prim_colors`` (3, n primitives) base colors; ``rays`` the ``_ray_tables``):
-    lighting, then depth cue, in cache-sized batches."""
+    lighting, then depth cue, in cache-sized batches (or with the ``compiled`` kernels module)."""
     ray_dx, ray_dy = rays
-    rows, cols = _rows_cols(pixels, width, height)
-    prims = keys & _ID_MASK
     # depth cue: undimmed in front of the middle of near..far, linear to black at far
     start = near + style.DEPTH_CUE_START * (far - near)
     end = near + style.DEPTH_CUE_END * (far - near)
+    if compiled:
+        return compiled.shade(pixels, keys, np.stack(spheres.table), np.stack(cylinders.table), prim_colors,
+                             ray_dx, ray_dy, width, np.float32(end), np.float32(1.0 / max(end - start, 1e-9)))
+    rows, cols = _rows_cols(pixels, width, height)
+    prims = keys & _ID_MASK
     lam = np.empty(len(pixels), dtype=np.float32)
     rgb = np.empty((3, len(pixels)), dtype=np.float32)
     for first in range(0, len(pixels), _CHUNK):
@@ -512,19 +546,23 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
         u, v = project(centers, width, height).T
         return u, v, 1.01 * f * reach + 0.25  # margin: float32 ray tests graze a hair wider
 
+    compiled = backend.compiled_kernels()
     su, sv, srho = disc(spheres.c, spheres.r)
-    s_rows = _capsule_rows(su, sv, su, sv, srho, width, height, band=False)
+    s_rows = _capsule_rows(su, sv, su, sv, srho, width, height, band=False, compiled=compiled)
     au, av, arho = disc(c_a, np.full(len(c_a), r_stick))
     bu, bv, brho = disc(c_b, np.full(len(c_b), r_stick))
-    c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height)
+    c_rows = _capsule_rows(au, av, bu, bv, np.maximum(arho, brho), width, height, compiled=compiled)
 
-    lo, hi = near, max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick))
+    # float64 scalars: depths are quantised to 38 bits in float64 (a Python float would be
+    # demoted to float32 against the float32 depths)
+    lo = np.float64(near)
+    hi = np.float64(max(far, near + 1e-3) + 2 * float(radii.max(initial=r_stick)))
     rays = _ray_tables(width, height)
     pixels, keys = _zbuffer(((0, spheres, s_rows), (n_s, cylinders, c_rows)), rays, width, height,
-                            lo, _DEPTH_LEVELS / (hi - lo))
+                            lo, _DEPTH_LEVELS / (hi - lo), compiled)
 
     # --- shade the winners ----------------------------------------------------------------------
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
-    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far)
+    lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far, compiled)
     atom = _gather(owner_of_prim, keys & _ID_MASK)
     return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import style
+from . import backend, style
 from .camera import Camera, bounds
 from .content import Displayed, displayed, fit_atoms, ligand_coords
 from .labels import PlacedLabel, arrange, draw_labels, place_labels
@@ -113,6 +113,11 @@ def final_pixels(frame: Frame, supersample: int) -> np.ndarray:
     if supersample > 1:
         if supersample & (supersample - 1):
             raise ValueError(f"supersampling must be a power of two, got {supersample}")
+        compiled = backend.compiled_kernels()
+        if compiled:
+            return compiled.box_quantise(frame.pixels, np.ascontiguousarray(frame.colors.T), frame.width,
+                                         supersample, frame.width // supersample, frame.height // supersample,
+                                         np.float32(255.0 / supersample ** 2))
         return to_uint8(frame.box_sums(supersample), 255.0 / supersample ** 2)
     image = np.zeros((frame.height * frame.width, 3), dtype=np.uint8)
     image[frame.pixels] = to_uint8(frame.colors)
