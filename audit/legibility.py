@@ -128,19 +128,25 @@ def ocr_shares(items: list[tuple], cache: dict | None = None) -> dict:
     read per (complex, scene) across calls (T8 and T9 show the same images)."""
     from misi_bench.renderers import render_array
 
-    from .ocr import label_pixels, read_words
+    from .ocr import PAGES_AT_ONCE, label_pixels, read_words
 
     cache = {} if cache is None else cache
+    read_scenes = [[(complex_, scene, image) for scene, image in zip(scenes, images)
+                    if not (scene.show == "residue" and scene.view != FRONT)] for complex_, scenes, images in items]
+    unread = {}  # the scenes not read yet, read a batch at a time (one tesseract per core)
+    for complex_, scene, image in (page for question in read_scenes for page in question):
+        key = (complex_.pdb_id, scene.to_json())
+        if key not in cache:
+            unread.setdefault(key, (complex_, scene, image))
+    keys = list(unread)
+    for first in range(0, len(keys), PAGES_AT_ONCE):
+        batch = keys[first:first + PAGES_AT_ONCE]
+        pages = [label_pixels(image, render_array(c, scene.replace(labels=False)))
+                 for c, scene, image in (unread[key] for key in batch)]
+        cache.update(zip(batch, read_words(pages)))
     totals: dict[str, list[int]] = {}
-    for complex_, scenes, images in items:
-        read: set[str] = set()
-        for scene, image in zip(scenes, images):
-            if scene.show == "residue" and scene.view != FRONT:
-                continue
-            key = (complex_.pdb_id, scene.to_json())
-            if key not in cache:
-                cache[key] = read_words([label_pixels(image, render_array(complex_, scene.replace(labels=False)))])[0]
-            read |= cache[key]
+    for (complex_, scenes, _), question in zip(items, read_scenes):
+        read = set().union(*(cache[(c.pdb_id, scene.to_json())] for c, scene, _ in question))
         for group, words in wanted_words(complex_, scenes[0]).items():
             count = totals.setdefault(group, [0, 0])
             count[0] += len(words)
