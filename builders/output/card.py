@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-
-from huggingface_hub import DatasetCard, DatasetCardData
+from typing import TYPE_CHECKING
 
 from .features import task_features
 from ..tasks.answers import DEFAULT_CONFIG as METRICS
 from ..tasks.base import NAME_IMAGE_SCALE
 from .licence import LICENSE_NAME, PDBBIND_URL, write_license
 from ..tasks import TASKS
+
+if TYPE_CHECKING:  # imported where used (huggingface_hub is slow to import)
+    from huggingface_hub import DatasetCardData
 
 PAPER_URL = "https://arxiv.org/abs/2512.10867"
 PAPER_RELEASE = "zongzhao/MiSI-bench"  # the authors' own upload: archives, not this layout
@@ -53,6 +55,8 @@ def choices_text() -> str:
 
 
 def card_data(manifest: dict) -> DatasetCardData:
+    from huggingface_hub import DatasetCardData
+
     configs, infos = [], []
     for task, per_split in manifest["configs"].items():
         splits = [s for s in SPLIT_ORDER if per_split.get(s, {}).get("rows")]
@@ -188,6 +192,8 @@ misi-bench code that built it is MIT-licensed. Both are stated in full in [`{LIC
 
 
 def write_card(out: Path, manifest: dict) -> None:
+    from huggingface_hub import DatasetCard
+
     data = card_data(manifest)
     card = DatasetCard(f"---\n{data.to_yaml()}\n---\n{card_body(manifest)}")
     card.save(str(Path(out) / "README.md"))

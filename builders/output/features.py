@@ -11,9 +11,12 @@ struct of lists, while our rows hold lists of structs (bonds, options, image sce
 
 from __future__ import annotations
 
-import datasets
+from typing import TYPE_CHECKING
 
 from misi_bench import schema
+
+if TYPE_CHECKING:  # imported where used: a command that fails early need not load `datasets`
+    import datasets
 
 COMMON_COLUMNS = ("id", "task", "split", "pdb_id", "images", "image_roles", "question", "answer",
                   "question_type", "options", "params")
@@ -41,11 +44,15 @@ def feature_of(node: dict):
     if kind == "array":
         return [feature_of(node["items"])]
     if kind in _SCALARS:
-        return datasets.Value(_SCALARS[kind])
+        from datasets import Value
+
+        return Value(_SCALARS[kind])
     raise ValueError(f"schema node without a supported type: {node}")
 
 
 def task_features(task: str) -> datasets.Features:
+    import datasets
+
     row_schema = schema.load("row")
     task_schema = schema.load(task)
     features = {}

@@ -13,12 +13,15 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .parquet_layout import image_bytes, writer_options
+
+if TYPE_CHECKING:
+    import datasets
 
 ROWS_PER_GROUP = 100
 # Rows of the composite tasks carry 8-11 images (~1.3 MB): 100 of them would make a row group of
