@@ -6,11 +6,13 @@ with the renderer as it was before (commit 9c6a2cd). Pixels are compared decoded
 PNG encoding alone passes; a change of a single pixel value fails. Pixels depend on the numpy,
 Pillow and FreeType builds (float kernels, glyph rasterization), so the comparison with the stored
 reference needs the versions it was made with; the cross-CPU test compares processes of this
-interpreter and always runs. Every test runs once per kernel (``MISI_BENCH_KERNEL``).
+interpreter and always runs. The reference tests run once per kernel (``MISI_BENCH_KERNEL``); the
+cross-CPU test renders with both kernels in each of its processes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -74,38 +76,47 @@ def _cpu_variants() -> dict[str, dict[str, str]]:
 
 
 _CHILD = """
-import hashlib, json, sys
+import hashlib, json, os, sys
 sys.path.insert(0, sys.argv[1])
 from helpers import render_fingerprints as fp
 from numpy._core._multiarray_umath import __cpu_features__
 from misi_bench.renderers import backend, render_png
 from misi_bench.builders.source.pdbbind import load_complexes, sample_corpus_dir
 complexes = {cx.pdb_id: cx for cx in load_complexes(sample_corpus_dir())[0]}
-pngs = {f"{i} {s.to_json()}": render_png(complexes[i], s) for i, s in fp.scenes()}
-print(json.dumps({"features": [k for k, v in __cpu_features__.items() if v],
-                  "compiled": backend.compiled_kernels() is not None,
-                  "png": {k: hashlib.sha256(v).hexdigest() for k, v in pngs.items()},
-                  "rgb": {k: fp.rgb_digest(v) for k, v in pngs.items()}}))
+per_kernel = {}
+for kernel in json.loads(sys.argv[2]):
+    os.environ[backend.ENV] = kernel  # read at every render
+    pngs = {f"{i} {s.to_json()}": render_png(complexes[i], s) for i, s in fp.scenes()}
+    per_kernel[kernel] = {"compiled": backend.compiled_kernels() is not None,
+                          "png": {k: hashlib.sha256(v).hexdigest() for k, v in pngs.items()},
+                          "rgb": {k: fp.rgb_digest(v) for k, v in pngs.items()}}
+print(json.dumps({"features": [k for k, v in __cpu_features__.items() if v], "kernels": per_kernel}))
 """
 
 
-def _run_child(env_changes: dict[str, str]) -> dict:
+def _run_child(env_changes: dict[str, str], kernels: list[str]) -> dict:
+    """One process renders the fingerprint scenes with each of ``kernels`` (sample read once)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE", "NUMBA_CPU_NAME")}
+           if k not in ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE", "NUMBA_CPU_NAME", backend.ENV)}
     env.update(env_changes)
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).parents[1])], env=env,
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(Path(__file__).parents[1]), json.dumps(kernels)], env=env,
                          capture_output=True, text=True, check=True, timeout=600)
     return json.loads(out.stdout)
 
 
-def test_same_png_bytes_whichever_simd_kernels_numpy_uses(kernel):
-    native = _run_child({})
-    assert native["compiled"] == (kernel == "numba")
+def test_same_png_bytes_whichever_simd_kernels_numpy_uses():
+    """Both paths in the same processes: each CPU variant renders with numpy and (when numba is
+    installed) the compiled kernels, and every PNG equals the native process's."""
+    kernels = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") else [])
+    native = _run_child({}, kernels)
+    assert {k: v["compiled"] for k, v in native["kernels"].items()} == {k: k == "numba" for k in kernels}
+    assert all(native["kernels"][k]["png"] == native["kernels"]["numpy"]["png"] for k in kernels)
     for name, env in _cpu_variants().items():
-        other = _run_child(env)
-        assert other["compiled"] == native["compiled"]
+        other = _run_child(env, kernels)
         disabled = set(env["NPY_DISABLE_CPU_FEATURES"].split())
         assert not disabled & set(other["features"]), f"{name}: numpy still reports {disabled & set(other['features'])}"
         assert disabled <= set(native["features"])
-        assert other["png"] == native["png"], f"{name}: PNG bytes differ from the native kernels"
-        assert other["rgb"] == native["rgb"]
+        for kernel in kernels:
+            assert other["kernels"][kernel]["compiled"] == native["kernels"][kernel]["compiled"]
+            assert other["kernels"][kernel]["png"] == native["kernels"][kernel]["png"], f"{name}, {kernel}: PNG bytes differ"
+            assert other["kernels"][kernel]["rgb"] == native["kernels"][kernel]["rgb"]
