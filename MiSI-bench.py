@@ -81,9 +81,10 @@ class MisiBench(datasets.GeneratorBasedBuilder):
         ]
 
     def _build_folder(self, dl_manager, task: str, source: Path, split_file: Path | None) -> Path:
-        """Where the Parquet build goes before `datasets` copies its rows: in the downloads cache
-        (like a downloaded archive, removed with that cache, reused by a rebuild with the same
-        inputs), named by the config and a hash of what determines its bytes."""
+        """Where the Parquet build goes before `datasets` copies its rows: in the downloads cache,
+        like a downloaded archive (removed with that cache), named by the config and a hash of what
+        determines its bytes, so a later load with the same inputs rebuilds that folder in place
+        instead of leaving a second copy."""
         cache = Path(dl_manager.download_config.cache_dir or datasets.config.DOWNLOADED_DATASETS_PATH)
         inputs = json.dumps([task, str(source.resolve()), self.config.seed, self.config.image_size,
                              str(split_file.resolve()) if split_file else None])
