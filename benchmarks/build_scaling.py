@@ -15,6 +15,7 @@ bytes per distinct image — with the compiled kernels (numba) and with the nump
 projected wall time of the full 3,993-complex build on 2 and 16 cores. Targets: <= 3 s per complex per core, speed-up >= 1.7x from 1 to 2 workers, peak RSS
 ratio 200/50 <= 1.2 and under 1.5 GB at 512 px.
 
+    pip install -e '.[fast,bench]'   # psutil walks the process tree for the peak RSS
     python benchmarks/build_scaling.py [--complexes 100] [--memory 50,200] [--image-size 512] [--kernels numba,numpy]
 """
 
