@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -291,7 +292,18 @@ def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     return dx.astype(np.float32), dy.astype(np.float32)
 
 
-class _Spheres:
+class _Primitives:
+    """One kind of primitive: its per-primitive float32 columns ``table``."""
+
+    table: list[np.ndarray]
+
+    @cached_property
+    def stacked(self) -> np.ndarray:
+        """``table`` as one (columns, n) array, for the compiled kernels (z-test and shading)."""
+        return np.stack(self.table)
+
+
+class _Spheres(_Primitives):
     """Per-sphere constants for the ray test: center c and |c|² − r² (float32 columns)."""
 
     kernel = "sphere_ztest"  # its z-test in the compiled kernels
@@ -322,7 +334,7 @@ class _Spheres:
         return (b - np.sqrt(_at_least(disc, 0))) / rays.a, disc
 
 
-class _Cylinders:
+class _Cylinders(_Primitives):
     """Per-cylinder constants: start a0, unit axis, length and the ray-independent terms."""
 
     kernel = "cylinder_ztest"
@@ -443,7 +455,7 @@ def _compiled_zbuffer(passes, rays: tuple[np.ndarray, np.ndarray], width: int, h
     compiled.clear_spans(zbuf, first, stop, width)
     for first_id, prims, rows in passes:
         ztest = getattr(compiled, prims.kernel)
-        ztest(np.stack(prims.table), first_id, rows.prim, rows.y, rows.x_first, rows.nx, *rays, width,
+        ztest(prims.stacked, first_id, rows.prim, rows.y, rows.x_first, rows.nx, *rays, width,
               lo, scale, _DEPTH_LEVELS - 1, zbuf)
     return compiled.winners(zbuf, first, stop, width)
 
@@ -484,8 +496,8 @@ def _shade(pixels: np.ndarray, keys: np.ndarray, spheres: _Spheres, cylinders: _
     start = near + style.DEPTH_CUE_START * (far - near)
     end = near + style.DEPTH_CUE_END * (far - near)
     if compiled:
-        return compiled.shade(pixels, keys, np.stack(spheres.table), np.stack(cylinders.table), prim_colors,
-                             ray_dx, ray_dy, width, np.float32(end), np.float32(1.0 / max(end - start, 1e-9)))
+        return compiled.shade(pixels, keys, spheres.stacked, cylinders.stacked, prim_colors,
+                              ray_dx, ray_dy, width, np.float32(end), np.float32(1.0 / max(end - start, 1e-9)))
     rows, cols = _rows_cols(pixels, width, height)
     prims = keys & _ID_MASK
     lam = np.empty(len(pixels), dtype=np.float32)

@@ -56,19 +56,29 @@ def by_id(sample_complexes):
 
 def build_sample(tmp_path_factory, tasks: tuple[str, ...], size: int, name: str = "MiSI-bench", **options):
     """A build of the sample corpus (its own split file) for the given tasks: (out, manifest)."""
+    out = tmp_path_factory.mktemp("-".join(tasks)[:40]) / name
+    return out, build_sample_into(out, tasks, size, **options)
+
+
+def build_sample_into(out: Path, tasks: tuple[str, ...], size: int, **options) -> dict:
+    """Build the sample corpus (its own split file) into ``out``; the manifest."""
     from misi_bench.builders.run.build import BuildConfig, build
 
     corpus = sample_corpus_dir()
-    out = tmp_path_factory.mktemp("-".join(tasks)[:40]) / name
-    manifest = build(BuildConfig(source=corpus, out=out, tasks=tasks, image_size=size,
-                                 split_file=corpus / "splits.json", progress=False, **options))
-    return out, manifest
+    return build(BuildConfig(source=corpus, out=out, tasks=tasks, image_size=size,
+                             split_file=corpus / "splits.json", progress=False, **options))
 
 
 def task_rows(build: tuple[Path, dict], task: str) -> tuple[dict[str, list[dict]], dict]:
     """One task of a build: ({split: rows} for train and test, manifest)."""
     out, manifest = build
     return {split: read_rows(out, task, split) for split in ("train", "test")}, manifest
+
+
+def train_and_test(task_build: tuple[dict[str, list[dict]], dict]) -> list[dict]:
+    """Every row of a ``task_rows`` result, train first."""
+    rows, _ = task_build
+    return rows["train"] + rows["test"]
 
 
 def read_rows(out: Path, task: str, split: str) -> list[dict]:
@@ -87,7 +97,6 @@ def shared_build(tmp_path_factory) -> tuple[Path, dict]:
     in the session's common temporary folder, the others read its manifest."""
     from filelock import FileLock
 
-    from misi_bench.builders.run.build import BuildConfig, build
     from misi_bench.builders.tasks import ALL_CONFIGS
 
     root = tmp_path_factory.getbasetemp()
@@ -96,9 +105,7 @@ def shared_build(tmp_path_factory) -> tuple[Path, dict]:
     out = root / "shared-build" / "shared"
     with FileLock(str(root / "shared-build.lock")):
         if not (out / "manifest.json").is_file():
-            corpus = sample_corpus_dir()
-            build(BuildConfig(source=corpus, out=out, tasks=ALL_CONFIGS, image_size=SHARED_SIZE,
-                              split_file=corpus / "splits.json", progress=False))
+            build_sample_into(out, ALL_CONFIGS, SHARED_SIZE)
     return out, json.loads((out / "manifest.json").read_text())
 
 

@@ -13,7 +13,7 @@ from misi_bench import schema
 from misi_bench.renderers import Scene, camera_coords, camera_for, render_png
 from misi_bench.renderers.style import STICK_RADIUS
 
-from conftest import SHARED_SIZE as SIZE, task_rows
+from conftest import SHARED_SIZE as SIZE, task_rows, train_and_test
 
 ANSWER = re.compile(r"^roll ([xyz]) (-?\d+), move x (-?\d+)$")
 ROLES = ["pocket_front", "pocket_left", "pocket_top", "ligand_front", "ligand_left", "ligand_top", "complex_front"]
@@ -22,11 +22,6 @@ ROLES = ["pocket_front", "pocket_left", "pocket_top", "ligand_front", "ligand_le
 @pytest.fixture(scope="module")
 def built(shared_build):
     return task_rows(shared_build, "docking")
-
-
-def _all(built):
-    rows, _ = built
-    return rows["train"] + rows["test"]
 
 
 def _rotation(axis: str, degrees: float) -> np.ndarray:
@@ -58,7 +53,7 @@ def test_counts_follow_the_spec(built, sample_dir):
 
 
 def test_answer_restores_the_native_pose(built, by_id):
-    for row in _all(built):
+    for row in train_and_test(built):
         complex_, params = by_id[row["pdb_id"]], row["params"]
         native = complex_.ligand.coords
         displaced = _displaced(complex_, params)
@@ -75,7 +70,7 @@ def test_answer_restores_the_native_pose(built, by_id):
 
 
 def test_draws_follow_the_spec(built):
-    rows = _all(built)
+    rows = train_and_test(built)
     for row in rows:
         p = row["params"]
         assert p["angle"] % 15 == 0 and 15 <= abs(p["angle"]) <= 90
@@ -101,7 +96,7 @@ def _apart(complex_, scene, clearance, side):
 
 
 def test_combined_front_view_has_no_overlap_and_keeps_the_ligand_in_frame(built, by_id):
-    for row in _all(built):
+    for row in train_and_test(built):
         complex_, params = by_id[row["pdb_id"]], row["params"]
         scene = Scene.from_json(params["scenes"][6])
         assert (scene.show, scene.fit, scene.view) == ("complex", "complex", "front")
@@ -114,7 +109,7 @@ def test_combined_front_view_has_no_overlap_and_keeps_the_ligand_in_frame(built,
 
 
 def test_base_distance_is_the_smallest_that_clears_the_pocket(built, by_id):
-    for row in _all(built)[::4]:
+    for row in train_and_test(built)[::4]:
         complex_, p = by_id[row["pdb_id"]], row["params"]
         sign = -1 if p["side"] == "left" else 1
 
@@ -128,7 +123,7 @@ def test_base_distance_is_the_smallest_that_clears_the_pocket(built, by_id):
 
 
 def test_all_images_of_a_view_share_one_camera(built, by_id):
-    for row in _all(built)[::5]:
+    for row in train_and_test(built)[::5]:
         assert row["image_roles"] == ROLES
         complex_ = by_id[row["pdb_id"]]
         scenes = [Scene.from_json(s) for s in row["params"]["scenes"]]

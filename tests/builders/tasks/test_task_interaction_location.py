@@ -14,7 +14,7 @@ from misi_bench.builders.source.hbonds import find_hbonds
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, camera_coords, render_png
 
-from conftest import SHARED_SIZE as SIZE, task_rows
+from conftest import SHARED_SIZE as SIZE, task_rows, train_and_test
 
 LETTERS = "ABCD"
 OPTION = re.compile(r"^move x (-?\d+), move y (-?\d+)$")
@@ -23,11 +23,6 @@ OPTION = re.compile(r"^move x (-?\d+), move y (-?\d+)$")
 @pytest.fixture(scope="module")
 def built(shared_build):
     return task_rows(shared_build, "interaction_location")
-
-
-def _all(built):
-    rows, _ = built
-    return rows["train"] + rows["test"]
 
 
 def _bond_key(bond: dict) -> tuple:
@@ -55,7 +50,7 @@ def test_counts_one_per_bond_at_most_three(built, sample_dir, by_id):
 
 
 def test_named_bond_is_a_found_hydrogen_bond(built, by_id):
-    for row in _all(built):
+    for row in train_and_test(built):
         params, complex_ = row["params"], by_id[row["pdb_id"]]
         matches = [b for b in find_hbonds(complex_) if b.sort_key == _bond_key(params["bond"])]
         assert len(matches) == 1, row["id"]
@@ -68,7 +63,7 @@ def test_named_bond_is_a_found_hydrogen_bond(built, by_id):
 
 
 def test_true_option_centers_the_bond_and_decoys_do_not(built, by_id):
-    for row in _all(built):
+    for row in train_and_test(built):
         params, complex_ = row["params"], by_id[row["pdb_id"]]
         assert Scene.from_json(params["scenes"][0]) == Scene(show="complex", view="front", size=SIZE * NAME_IMAGE_SCALE)
         options = row["options"]
@@ -85,7 +80,7 @@ def test_true_option_centers_the_bond_and_decoys_do_not(built, by_id):
 
 
 def test_true_option_puts_the_midpoint_at_the_image_center(built, by_id):
-    for row in _all(built):
+    for row in train_and_test(built):
         params, complex_ = row["params"], by_id[row["pdb_id"]]
         option = row["options"][LETTERS.index(row["answer"])]
         coords = camera_coords(complex_, Scene(show="complex", ops=option, size=SIZE))
@@ -96,7 +91,7 @@ def test_true_option_puts_the_midpoint_at_the_image_center(built, by_id):
 
 
 def test_decoys_are_the_other_corners_of_the_recorded_alternatives(built):
-    for row in _all(built):
+    for row in train_and_test(built):
         p = row["params"]
         decoy_texts = [o for L, o in zip(LETTERS, row["options"]) if L != row["answer"]]
         assert decoy_texts == [f"move x {d['x']}, move y {d['y']}" for d in p["decoys"]]
@@ -116,7 +111,7 @@ def test_decoys_are_the_other_corners_of_the_recorded_alternatives(built):
 
 
 def test_correct_letter_is_spread(built):
-    letters = Counter(row["answer"] for row in _all(built))
+    letters = Counter(row["answer"] for row in train_and_test(built))
     assert len(letters) >= 3, letters
 
 
