@@ -19,11 +19,15 @@ ENV = "MISI_BENCH_KERNEL"
 CHOICES = ("auto", "numba", "numpy")
 
 
+class KernelChoiceError(ValueError):
+    """A ``MISI_BENCH_KERNEL`` that no render can honour."""
+
+
 def choice() -> str:
     """``MISI_BENCH_KERNEL``, checked (default ``auto``)."""
     value = os.environ.get(ENV, "").strip().lower() or "auto"
     if value not in CHOICES:
-        raise ValueError(f"{ENV} must be one of {', '.join(CHOICES)}, got {value!r}")
+        raise KernelChoiceError(f"{ENV} must be one of {', '.join(CHOICES)}, got {value!r}")
     return value
 
 
@@ -41,3 +45,14 @@ def compiled_kernels() -> ModuleType | None:
                               "install numba: pip install 'misi-bench[fast]'") from error
         return None
     return kernels
+
+
+def check() -> None:
+    """Raise KernelChoiceError now for a ``MISI_BENCH_KERNEL`` that no render could honour (an
+    unknown value, or numba demanded but not loadable), so a command stops before any work
+    instead of every render failing."""
+    if choice() == "numba":
+        try:
+            compiled_kernels()
+        except ImportError as error:
+            raise KernelChoiceError(str(error)) from None

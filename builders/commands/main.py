@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from misi_bench.renderers import backend
+
 from ..run.sharding import ShardSpecError, parse_shard
 from .audit import add_audit_arguments, run_audit
 from .evaluate import add_baseline_arguments, add_evaluate_arguments, run_baseline, run_evaluate
@@ -247,13 +249,14 @@ def _input_errors() -> tuple[type[Exception], ...]:
     from ..source.pdbbind import SourceError
     from ..source.splits import SplitFileError
 
-    return CLIError, SourceError, SplitFileError, BuildError, ManifestError
+    return CLIError, SourceError, SplitFileError, BuildError, ManifestError, backend.KernelChoiceError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        backend.check()  # a kernel choice no render can honour stops every command before any work
         return args.run(args)
     except Exception as error:
         if not isinstance(error, _input_errors()):

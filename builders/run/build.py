@@ -26,6 +26,8 @@ from types import SimpleNamespace
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from misi_bench.renderers import backend
+
 from ..output import card, manifest
 from ..output.folder_rules import OutputFolderError, install, owned_files, resolve_target
 from .checkpoint import CheckpointStore, build_key
@@ -76,6 +78,10 @@ class BuildStats:
 
 
 def _check_config(config: BuildConfig) -> None:
+    try:
+        backend.check()
+    except backend.KernelChoiceError as error:
+        raise BuildError(str(error)) from None
     unknown = [t for t in config.tasks if t not in TASKS]
     if unknown:
         raise BuildError(f"unknown task(s): {', '.join(unknown)}; available: {', '.join(TASKS)}")

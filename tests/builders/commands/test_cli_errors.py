@@ -84,3 +84,12 @@ def test_gallery_and_audit_on_a_truncated_shard(tmp_path, built):
     assert_one_line_error(run_cli("gallery", str(folder), "--out", str(tmp_path / "site")), "cannot read shard", shard.name)
     assert_one_line_error(run_cli("audit", str(folder), "--out", str(tmp_path / "audit"), "--split", "test"),
                           "cannot read shard", shard.name)
+
+
+def test_a_kernel_choice_no_render_can_honour_stops_before_any_work(tmp_path, monkeypatch):
+    # before: the build skipped every task of every complex and exited 0; render printed a traceback
+    monkeypatch.setenv("MISI_BENCH_KERNEL", "fast")
+    for args in (("build", "--sample", "--tasks", "translation", "--image-size", "64", "--quiet", "--out", str(tmp_path / "out")),
+                 ("render", "--sample", "--pdb-id", "1a28", "--out", str(tmp_path / "one.png"))):
+        assert_one_line_error(run_cli(*args), "MISI_BENCH_KERNEL must be one of auto, numba, numpy")
+    assert list(tmp_path.iterdir()) == []
