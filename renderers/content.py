@@ -8,6 +8,7 @@ view's screen axes), rolls about the centroid of the ligand's heavy atoms.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,21 +108,54 @@ def atom_masks(complex_, content: str, residue_key=None) -> tuple[np.ndarray, np
 def fit_atoms(complex_, scene: Scene, shown: Displayed | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates and radii of the atoms the camera is fitted to (``shown`` is reused when the
     scene fits to what it shows)."""
-    if shown is None or scene.fit_content != scene.show:
-        shown = displayed(complex_, scene, content=scene.fit_content, with_labels=False)
-    return shown.coords, shown.radii
+    if shown is not None and scene.fit_content == scene.show:
+        return shown.coords, shown.radii
+    selection = _selection(complex_, scene.fit_content, scene.residue)
+    return _coords(complex_, scene, selection), selection.radii
 
 
-def displayed(complex_, scene: Scene, content: str | None = None, with_labels: bool = True) -> Displayed:
-    """The displayed atoms of ``content`` (default ``scene.show``), styled."""
-    content = content or scene.show
+@dataclass(frozen=True)
+class _Selection:
+    """What a content shows of a complex, apart from where the atoms are: the displayed atoms
+    (pocket first), their style and bonds, and which residues get a label."""
+
+    p_idx: np.ndarray
+    l_idx: np.ndarray
+    radii: np.ndarray
+    colors: np.ndarray
+    bonds: np.ndarray
+    labelled_residues: np.ndarray  # pocket residue indices with a displayed atom
+
+
+# id(complex) -> (weak reference to it, the topology objects the selections were made from,
+# {(content, residue key): _Selection}). A build renders each complex over a hundred times; the
+# selections depend only on elements, bonds and residues, so they are made once per complex. An
+# entry dies with its complex, and is remade when one of those objects is replaced (a complex's
+# arrays are not modified in place).
+_SELECTIONS: dict[int, tuple[weakref.ref, tuple, dict]] = {}
+
+
+def _topology(complex_) -> tuple:
     pocket, ligand = complex_.pocket, complex_.ligand
-    p_mask, l_mask = atom_masks(complex_, content, scene.residue)
-    p_idx, l_idx = np.flatnonzero(p_mask), np.flatnonzero(l_mask)
-    l_coords = ligand_coords(complex_, scene)
+    return (pocket, ligand, pocket.elements, pocket.bonds, pocket.residues, pocket.residue_index, ligand.elements,
+            ligand.bonds)
 
-    p_radii = _radii(pocket.elements, pocket.bonds, p_mask)[p_idx]
-    l_radii = _radii(ligand.elements, ligand.bonds, l_mask)[l_idx]
+
+def _selection(complex_, content: str, residue_key) -> _Selection:
+    key, topology = id(complex_), _topology(complex_)
+    entry = _SELECTIONS.get(key)
+    if entry is None or entry[0]() is not complex_ or any(a is not b for a, b in zip(entry[1], topology)):
+        entry = _SELECTIONS[key] = (weakref.ref(complex_, lambda _, key=key: _SELECTIONS.pop(key, None)), topology, {})
+    selections = entry[2]
+    if (content, residue_key) not in selections:
+        selections[content, residue_key] = _select(complex_, content, residue_key)
+    return selections[content, residue_key]
+
+
+def _select(complex_, content: str, residue_key) -> _Selection:
+    pocket, ligand = complex_.pocket, complex_.ligand
+    p_mask, l_mask = atom_masks(complex_, content, residue_key)
+    p_idx, l_idx = np.flatnonzero(p_mask), np.flatnonzero(l_mask)
 
     p_colors = _element_colors(pocket.elements[p_idx])
     carbon = pocket.elements[p_idx] == "C"
@@ -138,17 +172,48 @@ def displayed(complex_, scene: Scene, content: str | None = None, with_labels: b
         remap[idx] = np.arange(len(idx)) + shift
         return remap[all_bonds[keep]]
 
+    labelled = np.zeros(0, dtype=np.int64)
+    if content in ("complex", "pocket") and len(pocket.residues):
+        labelled = np.flatnonzero(np.bincount(pocket.residue_index[p_idx], minlength=len(pocket.residues)) > 0)
+    arrays = dict(
+        p_idx=p_idx,
+        l_idx=l_idx,
+        radii=np.concatenate([_radii(pocket.elements, pocket.bonds, p_mask)[p_idx],
+                              _radii(ligand.elements, ligand.bonds, l_mask)[l_idx]]),
+        colors=np.concatenate([p_colors, l_colors]).reshape(-1, 3) / 255.0,
+        bonds=np.concatenate([local_bonds(pocket.bonds, p_mask, p_idx, 0),
+                              local_bonds(ligand.bonds, l_mask, l_idx, len(p_idx))]).reshape(-1, 2),
+        labelled_residues=labelled,
+    )
+    for array in arrays.values():
+        array.flags.writeable = False  # shared by every render of the complex
+    return _Selection(**arrays)
+
+
+def _coords(complex_, scene: Scene, selection: _Selection, l_coords: np.ndarray | None = None) -> np.ndarray:
+    """Scene coordinates of the selection's atoms (the ligand's after ``scene.ligand_ops``)."""
+    l_coords = ligand_coords(complex_, scene) if l_coords is None else l_coords
+    return np.concatenate([complex_.pocket.coords[selection.p_idx], l_coords[selection.l_idx]]).reshape(-1, 3).astype(np.float64)
+
+
+def displayed(complex_, scene: Scene, content: str | None = None, with_labels: bool = True) -> Displayed:
+    """The displayed atoms of ``content`` (default ``scene.show``), styled."""
+    content = content or scene.show
+    pocket, ligand = complex_.pocket, complex_.ligand
+    selection = _selection(complex_, content, scene.residue)
+    p_idx, l_idx = selection.p_idx, selection.l_idx
+    l_coords = ligand_coords(complex_, scene)
+
     labels: list[Label] = []
     if with_labels and scene.labels:
-        if content in ("complex", "pocket") and len(pocket.residues):
+        if len(selection.labelled_residues):
             # shown while any atom is displayed; anchored at the mean of all its atoms (H included)
             n_res = len(pocket.residues)
             counts = np.bincount(pocket.residue_index, minlength=n_res)
             centers = np.stack([np.bincount(pocket.residue_index, weights=pocket.coords[:, k], minlength=n_res)
                                 for k in range(3)], axis=1) / np.maximum(counts, 1)[:, None]
-            any_shown = np.bincount(pocket.residue_index[p_idx], minlength=n_res) > 0
             labels.extend(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET, RESIDUE, int(k))
-                          for k in np.flatnonzero(any_shown))
+                          for k in selection.labelled_residues)
         elif content == "residue":
             for i in p_idx:
                 labels.append(Label(str(pocket.names[i]) or str(pocket.res_numbers[i]), pocket.coords[i],
@@ -158,12 +223,11 @@ def displayed(complex_, scene: Scene, content: str | None = None, with_labels: b
                                 str(ligand.elements[i]) in style.POLAR_ELEMENTS))
 
     return Displayed(
-        coords=np.concatenate([pocket.coords[p_idx], l_coords[l_idx]]).reshape(-1, 3).astype(np.float64),
-        radii=np.concatenate([p_radii, l_radii]),
-        colors=np.concatenate([p_colors, l_colors]).reshape(-1, 3) / 255.0,
+        coords=_coords(complex_, scene, selection, l_coords),
+        radii=selection.radii,
+        colors=selection.colors,
         molecule=np.concatenate([np.full(len(p_idx), POCKET), np.full(len(l_idx), LIGAND)]).astype(np.int8),
         index=np.concatenate([p_idx, l_idx]).astype(np.int64),
-        bonds=np.concatenate([local_bonds(pocket.bonds, p_mask, p_idx, 0),
-                              local_bonds(ligand.bonds, l_mask, l_idx, len(p_idx))]).reshape(-1, 2),
+        bonds=selection.bonds,
         labels=labels,
     )

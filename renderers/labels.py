@@ -139,10 +139,11 @@ def arrange(placed: list[PlacedLabel]) -> list[PlacedLabel]:
     classes in ``style.YIELDING_LABELS`` whose ink box meets the box of a label that answers can
     name (``style.ANSWER_LABELS``)."""
     classes = [label_class(p.label) for p in placed]
-    named = np.array([p.box for p, c in zip(placed, classes) if c in style.ANSWER_LABELS and p.box is not None],
+    boxes = [p.box for p in placed]
+    named = np.array([box for box, c in zip(boxes, classes) if c in style.ANSWER_LABELS and box is not None],
                      dtype=np.int64).reshape(-1, 4)
-    candidates = [i for i, (p, c) in enumerate(zip(placed, classes)) if c in style.YIELDING_LABELS and p.box is not None]
-    own = np.array([placed[i].box for i in candidates], dtype=np.int64).reshape(-1, 1, 4)
+    candidates = [i for i, (box, c) in enumerate(zip(boxes, classes)) if c in style.YIELDING_LABELS and box is not None]
+    own = np.array([boxes[i] for i in candidates], dtype=np.int64).reshape(-1, 1, 4)
     # overlaps() of every candidate with every named box at once (integer boxes: exact)
     meets = ((np.minimum(own[..., 2], named[:, 2]) > np.maximum(own[..., 0], named[:, 0]))
              & (np.minimum(own[..., 3], named[:, 3]) > np.maximum(own[..., 1], named[:, 1]))).any(axis=1)

@@ -8,14 +8,18 @@ question text, answer, options, draws). Rendering, hashing, validation and writi
 
 from __future__ import annotations
 
+import io
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from PIL import Image
 
-from misi_bench.renderers import Scene, render_png
+from misi_bench.renderers import Scene, render_array, render_png
+from misi_bench.renderers.png import encode_png
 
 from .answers import AnswerKind, ChoiceAnswer
 
@@ -26,6 +30,11 @@ if TYPE_CHECKING:  # the registry is read by evaluation, which need not load RDK
 # Image size of the tasks whose answers are label names (T4, T8, T9), in multiples of the build's
 # image size (our choice; docs/rendering.md has the measurements behind it).
 NAME_IMAGE_SCALE = 2
+
+# Option images kept as pixels by ComplexContext.pixels: an option is compared with the others of
+# its question (the options placed so far, the redrawn decoys, then all four again), so 16 hold
+# every image of a question (16 images of 512 px are 12 MB).
+PIXELS_KEPT = 16
 
 
 class ImageSpec(NamedTuple):
@@ -51,6 +60,8 @@ class ComplexContext:
     split_ids: tuple[str, ...] = ()  # sorted ids of the complex's split, itself included
     load: Callable[[str], Complex | None] = lambda pdb_id: None
     renders: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    # RGB pixels of the images last asked for by ``pixels`` (oldest first)
+    recent_pixels: OrderedDict[tuple[str, str], np.ndarray] = field(default_factory=OrderedDict)
 
     @property
     def pdb_id(self) -> str:
@@ -60,14 +71,34 @@ class ComplexContext:
         """``scene`` at ``scale`` × the build's image size."""
         return scene.replace(size=self.image_size * scale)
 
-    def render(self, scene: Scene, complex_: Complex | None = None, scale: int = 1) -> bytes:
-        """PNG of ``scene`` at ``scale`` × the build's size, rendered once per (complex, scene)."""
+    def _cache_key(self, scene: Scene, complex_: Complex | None, scale: int) -> tuple[Complex, Scene, tuple[str, str]]:
         target = complex_ or self.complex
         sized = self.sized(scene, scale)
-        key = (target.pdb_id, sized.to_json())
+        return target, sized, (target.pdb_id, sized.to_json())
+
+    def render(self, scene: Scene, complex_: Complex | None = None, scale: int = 1) -> bytes:
+        """PNG of ``scene`` at ``scale`` × the build's size, rendered once per (complex, scene)."""
+        target, sized, key = self._cache_key(scene, complex_, scale)
         if key not in self.renders:
             self.renders[key] = render_png(target, sized)
         return self.renders[key]
+
+    def pixels(self, scene: Scene, complex_: Complex | None = None) -> np.ndarray:
+        """The (H, W, 3) uint8 pixels of ``render(scene, complex_)`` (the same render cache), for
+        comparing option images. The last ``PIXELS_KEPT`` stay in memory; an image rendered by
+        this call is encoded from these pixels, never decoded from its PNG."""
+        target, sized, key = self._cache_key(scene, complex_, 1)
+        if key in self.recent_pixels:
+            self.recent_pixels.move_to_end(key)
+        elif key in self.renders:
+            with Image.open(io.BytesIO(self.renders[key])) as image:
+                self.recent_pixels[key] = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        else:
+            rgb = self.recent_pixels[key] = render_array(target, sized)
+            self.renders[key] = encode_png(rgb)
+        while len(self.recent_pixels) > PIXELS_KEPT:
+            self.recent_pixels.popitem(last=False)
+        return self.recent_pixels[key]
 
     def partner(self, rng: np.random.Generator) -> Complex:
         """A different complex of the same split, uniform over the sorted id list; unreadable

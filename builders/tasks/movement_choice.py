@@ -150,17 +150,17 @@ def draw_options(
     full command string behind it, recorded for auditing.
     """
 
-    def png(image: ImageSpec) -> bytes:
-        return ctx.render(image.scene, image.complex)
+    def pixels(image: ImageSpec) -> np.ndarray:
+        return ctx.pixels(image.scene, image.complex)
 
-    def trial(image: ImageSpec) -> tuple[bytes, object]:
-        """The image's PNG and its render-cache key when this call added it (else None)."""
+    def trial(image: ImageSpec) -> tuple[np.ndarray, object]:
+        """The image's pixels and its render-cache key when this call added it (else None)."""
         known = len(ctx.renders)
-        picture = png(image)
+        picture = pixels(image)
         return picture, (next(reversed(ctx.renders)) if len(ctx.renders) > known else None)
 
     right = option_image(f1, f2)
-    placed = [png(right)]
+    placed = [pixels(right)]
     decoys = []
     for scheme in (int(s) for s in rng.permutation(SCHEMES)):
         candidates = scheme_candidates(scheme, f1, f2, first, second)
@@ -181,7 +181,7 @@ def draw_options(
         placed.append(picture)
         decoys.append((scheme, pair, image, redraws))
     ordered, answer = place_correct(rng, (0, (f1, f2), right, 0), decoys)
-    pictures = [png(image) for _, _, image, _ in ordered]
+    pictures = [pixels(image) for _, _, image, _ in ordered]
     return Options(
         images=[image._replace(role=role) for role, (_, _, image, _) in zip(OPTION_ROLES, ordered)],
         answer=answer,
