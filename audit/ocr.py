@@ -49,15 +49,31 @@ def read_words(pages: list[Image.Image]) -> list[set[str]]:
         raise RuntimeError("tesseract is not installed (Debian: apt-get install tesseract-ocr)")
     # tesseract's OpenMP threads spin against each other on pages this small: one thread reads the
     # same words ~7x faster (one page on 2 cores: 0.64 s against 4.6 s wall). Pages are read by
-    # one single-threaded tesseract per core instead (each page on its own: the same words).
+    # one single-threaded tesseract per core instead, each given its share of the pages as a list
+    # file: it loads its model once (~17 % less time than a process per page) and reads every page
+    # on its own (its LSTM engine does not adapt between pages: the same words), separating the
+    # pages' texts with a form feed.
+    if not pages:
+        return []
     one_thread = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    workers = min(os.cpu_count() or 1, len(pages))
+    shares = [list(range(first, len(pages), workers)) for first in range(workers)]  # none empty
     with tempfile.TemporaryDirectory(prefix="misi-ocr-") as folder:
-        def read(numbered: tuple[int, Image.Image]) -> set[str]:
-            path = Path(folder) / f"page-{numbered[0]}.png"
-            numbered[1].save(path)
-            result = subprocess.run([binary, str(path), "stdout", "--psm", "11"], capture_output=True,
-                                    text=True, timeout=TIMEOUT_S, check=True, env=one_thread)
-            return set(result.stdout.translate(QUOTES).split())
+        def read(share: list[int]) -> list[set[str]]:
+            for number in share:
+                pages[number].save(Path(folder) / f"page-{number}.png")
+            listing = Path(folder) / f"pages-{share[0]}.txt"
+            listing.write_text("".join(f"{Path(folder) / f'page-{number}.png'}\n" for number in share))
+            result = subprocess.run([binary, str(listing), "stdout", "--psm", "11"], capture_output=True, text=True,
+                                    timeout=TIMEOUT_S * len(share), check=True, env=one_thread)
+            texts = result.stdout.split("\f")
+            if len(texts) != len(share):
+                raise RuntimeError(f"tesseract returned {len(texts)} page texts for {len(share)} pages")
+            return [set(text.translate(QUOTES).split()) for text in texts]
 
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return list(pool.map(read, enumerate(pages)))
+        words: list[set[str]] = [set()] * len(pages)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for share, read_back in zip(shares, pool.map(read, shares)):
+                for number, found in zip(share, read_back):
+                    words[number] = found
+        return words

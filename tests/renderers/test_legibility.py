@@ -186,6 +186,23 @@ def test_tesseract_reads_label_pixels_isolated_from_a_rerender():
     assert {"ARG", "221", "N4'", "O1B"} <= words
 
 
+def test_each_page_gets_its_own_words_when_tesseract_reads_several_pages_per_process():
+    """read_words hands each tesseract a list of pages and splits its output at the form feeds:
+    a blank page in the middle and pages beyond the number of cores keep their own words."""
+    _require_tesseract()
+    from misi_bench.renderers.labels import font
+
+    def page(text: str) -> Image.Image:
+        canvas = Image.new("L", (400, 120), 255)
+        if text:
+            ImageDraw.Draw(canvas).text((20, 45), text, fill=0, font=font(26))
+        return canvas
+
+    texts = ["ARG 221", "", "O1B N4'", "GLU 30", "", "TRP 802", "SER 767"]
+    read = ocr.read_words([page(text) for text in texts])
+    assert read == [set(text.split()) for text in texts]
+
+
 def test_ocr_read_back_on_the_sample_meets_the_targets(measured):
     _require_tesseract()
     t4 = measured["residue_ligand_interaction"]["ocr"]
