@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -42,16 +43,26 @@ def font(size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size_px, layout_engine=ImageFont.Layout.BASIC)
 
 
+class Glyphs(NamedTuple):
+    """A text's coverage mask and what is read from it at every placement."""
+
+    mask: Image.Image  # "L"; its bottom edge is the text box's bottom, its left edge the pen origin
+    pixels: np.ndarray  # the mask's bytes, row-major
+    width: int
+    height: int
+    ink: tuple[int, int, int, int] | None  # ``mask.getbbox()``: the ink's box, None without ink
+
+
 @lru_cache(maxsize=50_000)
-def text_mask(text: str, size_px: int) -> Image.Image:
-    """Coverage mask ("L" image) of ``text``; its bottom edge is the text box's bottom
-    (baseline + descent) and its left edge the pen origin."""
+def glyphs(text: str, size_px: int) -> Glyphs:
+    """``text`` rasterized at ``size_px`` (the mask made once per text and size: a build places
+    the same few hundred names in thousands of images)."""
     face = font(size_px)
     ascent, descent = face.getmetrics()
     right = face.getbbox(text)[2]
     canvas = Image.new("L", (max(1, int(right) + 1), ascent + descent), 0)
     ImageDraw.Draw(canvas).text((0, 0), text, fill=255, font=face)
-    return canvas
+    return Glyphs(canvas, np.asarray(canvas, dtype=np.uint8).ravel(), canvas.width, canvas.height, canvas.getbbox())
 
 
 def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarray:
@@ -81,14 +92,29 @@ class PlacedLabel:
         return self.label.text
 
     @cached_property
+    def glyphs(self) -> Glyphs:
+        """The mask with its size, bytes and ink box (shared with every label of the same mask)."""
+        entry = _GLYPHS_OF_MASK.get(id(self.mask))
+        if entry is None or entry.mask is not self.mask:  # a mask not made by ``glyphs``
+            entry = Glyphs(self.mask, np.asarray(self.mask, dtype=np.uint8).ravel(), self.mask.width,
+                           self.mask.height, self.mask.getbbox())
+        return entry
+
+    @cached_property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
         None for a label without ink."""
-        ink = self.mask.getbbox()
-        if ink is None:
+        glyphs = self.glyphs
+        if glyphs.ink is None:
             return None
-        top = self.y1 - self.mask.height
-        return (self.x0 + ink[0], top + ink[1], self.x0 + ink[2], top + ink[3])
+        top = self.y1 - glyphs.height
+        left, upper, right, lower = glyphs.ink
+        return (self.x0 + left, top + upper, self.x0 + right, top + lower)
+
+
+# id(mask) -> Glyphs for the masks placed by ``place_labels`` (each entry holds its mask, so an
+# id is not reused while its entry exists)
+_GLYPHS_OF_MASK: dict[int, Glyphs] = {}
 
 
 def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
@@ -114,11 +140,15 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         text = labels[i].text
         if not text:
             continue
-        mask = text_mask(text, size)
+        drawn = glyphs(text, size)
         x0, y1 = int(u), int(v)  # lower-left corner
-        if x0 >= width or y1 <= 0 or x0 + mask.width <= 0 or y1 - mask.height >= height:
+        if x0 >= width or y1 <= 0 or x0 + drawn.width <= 0 or y1 - drawn.height >= height:
             continue
-        placed.append(PlacedLabel(labels[i], mask, x0, y1, cue))
+        if _GLYPHS_OF_MASK.get(id(drawn.mask)) is not drawn:
+            if len(_GLYPHS_OF_MASK) >= 50_000:
+                _GLYPHS_OF_MASK.clear()
+            _GLYPHS_OF_MASK[id(drawn.mask)] = drawn
+        placed.append(PlacedLabel(labels[i], drawn.mask, x0, y1, cue))
     return placed
 
 
@@ -163,12 +193,12 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
         return image
     compiled = backend.compiled_kernels()
     if compiled:  # the same integer arithmetic, without the round trip through a Pillow image
-        masks = [_mask_pixels(label.mask) for label in placed]
-        offsets = np.cumsum([0] + [mask.size for mask in masks[:-1]])
-        boxes = np.array([(label.x0, label.y1 - label.mask.height, label.mask.width, label.mask.height, offset)
-                          for label, offset in zip(placed, offsets)], dtype=np.int64)
+        drawn = [label.glyphs for label in placed]
+        offsets = np.cumsum([0] + [glyph.pixels.size for glyph in drawn[:-1]])
+        boxes = np.array([(label.x0, label.y1 - glyph.height, glyph.width, glyph.height, offset)
+                          for label, glyph, offset in zip(placed, drawn, offsets)], dtype=np.int64)
         inks = np.array([_cued_color(math.floor(255.0 * label.cue + 0.5)) for label in placed], dtype=np.int64)
-        compiled.blend_labels(image, np.concatenate(masks), boxes, inks)
+        compiled.blend_labels(image, np.concatenate([glyph.pixels for glyph in drawn]), boxes, inks)
         return image
     top = max(0, min(label.y1 - label.mask.height for label in placed))
     bottom = min(image.shape[0], max(label.y1 for label in placed))
@@ -181,20 +211,6 @@ def draw_labels(image: np.ndarray, placed: list[PlacedLabel]) -> np.ndarray:
         canvas.paste(color, (label.x0, label.y1 - mask.height - top, label.x0 + mask.width, label.y1 - top), mask)
     image[top:bottom] = np.asarray(canvas)
     return image
-
-
-_MASK_PIXELS: dict[int, tuple[Image.Image, np.ndarray]] = {}
-
-
-def _mask_pixels(mask: Image.Image) -> np.ndarray:
-    """The coverage mask's bytes, row-major, converted once per mask (``text_mask`` caches the
-    masks, so they recur; the entry holds the mask, so its id is not reused while cached)."""
-    entry = _MASK_PIXELS.get(id(mask))
-    if entry is None or entry[0] is not mask:
-        if len(_MASK_PIXELS) >= 50_000:
-            _MASK_PIXELS.clear()
-        entry = _MASK_PIXELS[id(mask)] = (mask, np.asarray(mask, dtype=np.uint8).ravel())
-    return entry[1]
 
 
 @lru_cache(maxsize=256)
