@@ -105,7 +105,8 @@ def shared_build(tmp_path_factory) -> tuple[Path, dict]:
     out = root / "shared-build" / "shared"
     with FileLock(str(root / "shared-build.lock")):
         if not (out / "manifest.json").is_file():
-            build_sample_into(out, ALL_CONFIGS, SHARED_SIZE)
+            # two processes: the other pytest worker usually waits for this build at the start
+            build_sample_into(out, ALL_CONFIGS, SHARED_SIZE, workers=2)
     return out, json.loads((out / "manifest.json").read_text())
 
 
