@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -43,14 +42,19 @@ def font(size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size_px, layout_engine=ImageFont.Layout.BASIC)
 
 
-class Glyphs(NamedTuple):
+@dataclass(eq=False)
+class Glyphs:
     """A text's coverage mask and what is read from it at every placement."""
 
     mask: Image.Image  # "L"; its bottom edge is the text box's bottom, its left edge the pen origin
-    pixels: np.ndarray  # the mask's bytes, row-major
     width: int
     height: int
     ink: tuple[int, int, int, int] | None  # ``mask.getbbox()``: the ink's box, None without ink
+
+    @cached_property
+    def pixels(self) -> np.ndarray:
+        """The mask's bytes, row-major (made when the compiled kernels first draw it)."""
+        return np.asarray(self.mask, dtype=np.uint8).ravel()
 
 
 @lru_cache(maxsize=50_000)
@@ -62,7 +66,7 @@ def glyphs(text: str, size_px: int) -> Glyphs:
     right = face.getbbox(text)[2]
     canvas = Image.new("L", (max(1, int(right) + 1), ascent + descent), 0)
     ImageDraw.Draw(canvas).text((0, 0), text, fill=255, font=face)
-    return Glyphs(canvas, np.asarray(canvas, dtype=np.uint8).ravel(), canvas.width, canvas.height, canvas.getbbox())
+    return Glyphs(canvas, canvas.width, canvas.height, canvas.getbbox())
 
 
 def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarray:
@@ -96,8 +100,7 @@ class PlacedLabel:
         """The mask with its size, bytes and ink box (shared with every label of the same mask)."""
         entry = _GLYPHS_OF_MASK.get(id(self.mask))
         if entry is None or entry.mask is not self.mask:  # a mask not made by ``glyphs``
-            entry = Glyphs(self.mask, np.asarray(self.mask, dtype=np.uint8).ravel(), self.mask.width,
-                           self.mask.height, self.mask.getbbox())
+            entry = Glyphs(self.mask, self.mask.width, self.mask.height, self.mask.getbbox())
         return entry
 
     @cached_property
