@@ -51,6 +51,10 @@ class Glyphs:
     height: int
     ink: tuple[int, int, int, int] | None  # ``mask.getbbox()``: the ink's box, None without ink
 
+    @classmethod
+    def of(cls, mask: Image.Image) -> Glyphs:
+        return cls(mask, mask.width, mask.height, mask.getbbox())
+
     @cached_property
     def pixels(self) -> np.ndarray:
         """The mask's bytes, row-major (made when the compiled kernels first draw it)."""
@@ -66,7 +70,7 @@ def glyphs(text: str, size_px: int) -> Glyphs:
     right = face.getbbox(text)[2]
     canvas = Image.new("L", (max(1, int(right) + 1), ascent + descent), 0)
     ImageDraw.Draw(canvas).text((0, 0), text, fill=255, font=face)
-    return Glyphs(canvas, canvas.width, canvas.height, canvas.getbbox())
+    return Glyphs.of(canvas)
 
 
 def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarray:
@@ -82,11 +86,11 @@ def label_size_px(depth: float | np.ndarray, image_width: int) -> int | np.ndarr
 
 @dataclass(frozen=True)
 class PlacedLabel:
-    """A label as drawn: what it labels, its glyph coverage mask, lower-left pixel corner and
+    """A label as drawn: what it labels, its glyphs (coverage mask), lower-left pixel corner and
     depth cue."""
 
     label: Label
-    mask: Image.Image
+    glyphs: Glyphs
     x0: int
     y1: int
     cue: float
@@ -95,29 +99,20 @@ class PlacedLabel:
     def text(self) -> str:
         return self.label.text
 
-    @cached_property
-    def glyphs(self) -> Glyphs:
-        """The mask with its size, bytes and ink box (shared with every label of the same mask)."""
-        entry = _GLYPHS_OF_MASK.get(id(self.mask))
-        if entry is None or entry.mask is not self.mask:  # a mask not made by ``glyphs``
-            entry = Glyphs(self.mask, self.mask.width, self.mask.height, self.mask.getbbox())
-        return entry
+    @property
+    def mask(self) -> Image.Image:
+        return self.glyphs.mask
 
     @cached_property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
         None for a label without ink."""
-        glyphs = self.glyphs
-        if glyphs.ink is None:
+        drawn = self.glyphs
+        if drawn.ink is None:
             return None
-        top = self.y1 - glyphs.height
-        left, upper, right, lower = glyphs.ink
+        top = self.y1 - drawn.height
+        left, upper, right, lower = drawn.ink
         return (self.x0 + left, top + upper, self.x0 + right, top + lower)
-
-
-# id(mask) -> Glyphs for the masks placed by ``place_labels`` (each entry holds its mask, so an
-# id is not reused while its entry exists)
-_GLYPHS_OF_MASK: dict[int, Glyphs] = {}
 
 
 def place_labels(labels, camera: Camera, near: float, far: float, width: int, height: int) -> list[PlacedLabel]:
@@ -147,11 +142,7 @@ def place_labels(labels, camera: Camera, near: float, far: float, width: int, he
         x0, y1 = int(u), int(v)  # lower-left corner
         if x0 >= width or y1 <= 0 or x0 + drawn.width <= 0 or y1 - drawn.height >= height:
             continue
-        if _GLYPHS_OF_MASK.get(id(drawn.mask)) is not drawn:
-            if len(_GLYPHS_OF_MASK) >= 50_000:
-                _GLYPHS_OF_MASK.clear()
-            _GLYPHS_OF_MASK[id(drawn.mask)] = drawn
-        placed.append(PlacedLabel(labels[i], drawn.mask, x0, y1, cue))
+        placed.append(PlacedLabel(labels[i], drawn, x0, y1, cue))
     return placed
 
 

@@ -20,7 +20,7 @@ from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.tasks.base import NAME_IMAGE_SCALE
 from misi_bench.renderers import Scene, label_boxes, style
 from misi_bench.renderers.content import LIGAND_ATOM, RESIDUE, RESIDUE_ATOM, Label
-from misi_bench.renderers.labels import PlacedLabel, label_class, overlaps
+from misi_bench.renderers.labels import Glyphs, PlacedLabel, label_class, overlaps
 
 from conftest import SHARED_SIZE, build_sample, read_rows
 
@@ -51,7 +51,7 @@ def _placed(kind: str, ref: int, box: tuple[int, int, int, int], polar: bool = F
     """A placed label whose ink box is exactly ``box``."""
     left, top, right, bottom = box
     mask = Image.new("L", (right - left, bottom - top), 255)
-    return PlacedLabel(Label("X", np.zeros(3), (0, 0, 0), kind, ref, polar), mask, left, bottom, 1.0)
+    return PlacedLabel(Label("X", np.zeros(3), (0, 0, 0), kind, ref, polar), Glyphs.of(mask), left, bottom, 1.0)
 
 
 def test_clear_means_inside_and_covered_at_most_ten_percent():
