@@ -105,23 +105,26 @@ def planned(root: Path) -> tuple[dict[Path, str], list[Path]]:
     return wanted, stale
 
 
+def _differences(root: Path) -> tuple[dict[Path, str], list[Path]]:
+    """(path -> wanted text of the generated files that differ from it, stale generated files)."""
+    wanted, stale = planned(root)
+    return {p: text for p, text in wanted.items() if not p.is_file() or p.read_text(encoding="utf-8") != text}, stale
+
+
 def out_of_sync(root: Path) -> list[str]:
     """Paths (relative to ``root``) whose text differs from what the registry gives, or stale."""
-    wanted, stale = planned(root)
-    differ = [p for p, text in wanted.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
-    return [str(p.relative_to(root)) for p in differ + stale]
+    differ, stale = _differences(root)
+    return [str(p.relative_to(root)) for p in [*differ, *stale]]
 
 
 def write(root: Path) -> list[str]:
     """Bring every generated file in sync; the paths changed."""
-    changed = out_of_sync(root)
-    wanted, stale = planned(root)
-    for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+    differ, stale = _differences(root)
+    for path, text in differ.items():
+        path.write_text(text, encoding="utf-8")
     for path in stale:
         path.unlink()
-    return changed
+    return [str(p.relative_to(root)) for p in [*differ, *stale]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,14 +8,13 @@ value written as text, None for facets the spec leaves free (e.g. bond counts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .answers import LETTERS
+from .answers.commands import TRUTH_COMMAND
 
 Facet = tuple[str, Callable[[dict], Any], dict | None]
-COMMAND = re.compile(r"(move|roll) ([xyz]) (-?\d+)")
 
 
 def uniform(values: Sequence) -> dict[str, float]:
@@ -24,7 +23,7 @@ def uniform(values: Sequence) -> dict[str, float]:
 
 def command(row: dict, index: int = 0) -> tuple[str, int]:
     """(axis, amount) of the answer's ``index``-th command."""
-    kind, axis, amount = COMMAND.findall(row["answer"])[index]
+    _, axis, amount = TRUTH_COMMAND.findall(row["answer"])[index]
     return axis, int(amount)
 
 

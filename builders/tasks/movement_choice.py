@@ -34,7 +34,7 @@ from itertools import combinations
 
 import numpy as np
 
-from misi_bench.renderers import Operation
+from misi_bench.renderers import Operation, Operations
 
 from . import facets
 from .answers import ChoiceAnswer
@@ -76,7 +76,7 @@ ROTATION = Family("roll", ("x", "y", "z"), 90, 15)  # as T2
 
 
 def commands(*steps: Operation) -> str:
-    return ", ".join(str(step) for step in steps)
+    return str(Operations(steps))
 
 
 def axis_pairs(first: Family, second: Family) -> list[tuple[str, str]]:
@@ -181,7 +181,6 @@ def draw_options(
         placed.append(picture)
         decoys.append((scheme, pair, image, redraws))
     ordered, answer = place_correct(rng, (0, (f1, f2), right, 0), decoys)
-    pictures = [pixels(image) for _, _, image, _ in ordered]
     return Options(
         images=[image._replace(role=role) for role, (_, _, image, _) in zip(OPTION_ROLES, ordered)],
         answer=answer,
@@ -191,7 +190,7 @@ def draw_options(
                 for scheme, (a, b), _, redraws in ordered
             ],
             "pixel_threshold": PIXEL_THRESHOLD,
-            "min_pixel_difference": round(min(pixel_difference(p, q) for p, q in combinations(pictures, 2)), 3),
+            "min_pixel_difference": round(min(pixel_difference(p, q) for p, q in combinations(placed, 2)), 3),
         },
     )
 

@@ -68,14 +68,22 @@ def _bond(residue: str, atom: str, ligand_atom: str, number: str = "", chain: st
     return Bond(residue.upper(), atom.upper(), ligand_atom.upper(), number.upper(), chain.upper())
 
 
+def _bond_of(groups: tuple, t9: bool) -> Bond:
+    """The bond of a T4 (residue, atom, ligand atom) or T9 (residue, number, atom, chain, ligand
+    atom) match's groups."""
+    if t9:
+        residue, number, atom, chain, ligand_atom = groups
+        return _bond(residue, atom, ligand_atom, number, chain or "")
+    return _bond(*groups)
+
+
 def _truth_bonds(text: str, pattern: re.Pattern, t9: bool) -> BondList:
     bonds = []
     for part in text.split("; "):
         match = pattern.fullmatch(part)
         if match is None:
             raise ParseError(f"bond {part!r} is not in the grammar")
-        g = match.groups()
-        bonds.append(_bond(g[0], g[2], g[4], g[1], g[3] or "") if t9 else _bond(*g))
+        bonds.append(_bond_of(match.groups(), t9))
     return BondList(frozenset(bonds))
 
 
@@ -98,11 +106,7 @@ _ANSWER_PREFIX = re.compile(r"(?:(?:final\s+)?answer\s*(?:[:\-]\s*)?)?(?:yes\s*(
 
 
 def _bonds_in(span: str, t9: bool) -> BondList:
-    bonds = []
-    for match in (_T9_BOND_RE if t9 else _T4_BOND_RE).finditer(span):
-        g = match.groups()
-        bonds.append(_bond(g[0], g[2], g[4], g[1], g[3] or "") if t9 else _bond(*g))
-    return BondList(frozenset(bonds))
+    return BondList(frozenset(_bond_of(match.groups(), t9) for match in (_T9_BOND_RE if t9 else _T4_BOND_RE).finditer(span)))
 
 
 def find_bonds(text: str, t9: bool) -> BondList | None:

@@ -27,7 +27,7 @@ from misi_bench.renderers.operations import Operation
 from .kind import AnswerKind, MetricConfig, ParseError, pick
 
 _NUM = r"-?\d+"
-_TRUTH_COMMAND = re.compile(rf"(move|roll) ([xyz]) ({_NUM})")
+TRUTH_COMMAND = re.compile(rf"(move|roll) ([xyz]) ({_NUM})")
 _TRUTH_DOCKING = re.compile(rf"(roll) ([xyz]) ({_NUM}), (move) ([xyz]) ({_NUM})")
 _COMMAND = re.compile(r"(?<![A-Za-z])(move|roll)\s+([xyz])\s*(?:[:=]\s*)?(?:([+-])\s*)?(\d+(?:\.\d+)?)(?!\d)", re.I)
 
@@ -66,7 +66,7 @@ class CommandAnswer(AnswerKind):
     family: str = "unit movement"
 
     def parse_truth(self, text: str) -> Operation:
-        match = _TRUTH_COMMAND.fullmatch(text)
+        match = TRUTH_COMMAND.fullmatch(text)
         if match is None:
             raise ParseError(f"answer {text!r} is not 'move|roll AXIS INTEGER'")
         return Operation(match[1], match[2], int(match[3]))

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from PIL import Image
 
-from misi_bench.evaluation import exact, parse_truth, score
+from misi_bench.evaluation import judge, parse_truth
 from misi_bench.evaluation.report import COLUMNS, SPLIT_TASKS, subset_of
 
 SUBSETS = tuple(dict.fromkeys(c.subset for c in COLUMNS if c.subset))  # positive, negative
@@ -74,12 +74,13 @@ def process_results(doc: Mapping, results: Sequence[str]) -> dict[str, float | N
     """
     reply = results[0] if results else None
     task = doc["task"]
+    judged = judge(task, reply, doc)  # the reply and the truth parsed once
     scores: dict[str, float | None] = {
-        "misi_composite": 100.0 * score(task, reply, doc),
-        "misi_exact": 100.0 * exact(task, reply, doc),
+        "misi_composite": 100.0 * judged.score,
+        "misi_exact": 100.0 * judged.exact,
     }
     if task in SPLIT_TASKS:
-        subset = _subset(task, doc["answer"])
+        subset = subset_of(task, judged.truth)
         for name in SUBSETS:
             scores[f"misi_composite_{name}"] = scores["misi_composite"] if subset == name else None
     return scores
