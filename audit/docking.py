@@ -41,7 +41,7 @@ def check(build: Build, thresholds: dict, complexes: Complexes | None) -> dict |
 
     level = thresholds["dark_level"]
     drawn, gaps, atoms, listed, atom_listed = [], [], [], [], []
-    rows = (row for task in DOCKING_TASKS if task in build.tasks
+    rows = (row for task in DOCKING_TASKS
             for row in build.all_rows(task, ["id", "pdb_id", "images", "image_roles", "params"], thresholds["max_rows_per_task"]))
     for row in rows:
         roles = row["image_roles"]

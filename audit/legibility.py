@@ -131,11 +131,10 @@ def ocr_shares(items: list[tuple], cache: dict | None = None) -> dict:
     from .ocr import PAGES_AT_ONCE, label_pixels, read_words
 
     cache = {} if cache is None else cache
-    read_scenes = [[(complex_, scene, image) for scene, image in zip(scenes, images)
+    read_scenes = [[((complex_.pdb_id, scene.to_json()), complex_, scene, image) for scene, image in zip(scenes, images)
                     if not (scene.show == "residue" and scene.view != FRONT)] for complex_, scenes, images in items]
     unread = {}  # the scenes not read yet, read a batch at a time (one tesseract per core)
-    for complex_, scene, image in (page for question in read_scenes for page in question):
-        key = (complex_.pdb_id, scene.to_json())
+    for key, complex_, scene, image in (page for question in read_scenes for page in question):
         if key not in cache:
             unread.setdefault(key, (complex_, scene, image))
     keys = list(unread)
@@ -146,7 +145,7 @@ def ocr_shares(items: list[tuple], cache: dict | None = None) -> dict:
         cache.update(zip(batch, read_words(pages)))
     totals: dict[str, list[int]] = {}
     for (complex_, scenes, _), question in zip(items, read_scenes):
-        read = set().union(*(cache[(c.pdb_id, scene.to_json())] for c, scene, _ in question))
+        read = set().union(*(cache[key] for key, *_ in question))
         for group, words in wanted_words(complex_, scenes[0]).items():
             count = totals.setdefault(group, [0, 0])
             count[0] += len(words)

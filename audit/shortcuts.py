@@ -35,7 +35,7 @@ from misi_bench.builders.tasks.answers import LETTERS, Bond, BondAnswer, ChoiceA
 from misi_bench.evaluation.baselines import majority_answers, random_answer
 from misi_bench.evaluation import evaluate
 from .data import Build, Complexes, decode
-from .options import MOVE, TEXT_OPTION_TASKS, option_images
+from .options import IMAGE_OPTION_TASKS, MOVE, TEXT_OPTION_TASKS, option_images
 
 CHANCE_SEEDS = (0, 1, 2, 3, 4)
 POLAR = ("N", "O")
@@ -133,8 +133,7 @@ def _moves(row: dict) -> list[tuple[int, int]]:
     return [tuple(int(v) for v in MOVE.search(option).groups()) for option in row["options"]]
 
 
-def text_option_heuristics(build: Build, task: str, split: str) -> dict:
-    rows = list(_rows(build, task, split, None, images=False))
+def text_option_heuristics(rows: list[dict]) -> dict:
     largest, smallest, medoid = {}, {}, {}
     for row in rows:
         moves = _moves(row)
@@ -157,8 +156,7 @@ def _closest_polar_pair(complex_, atom_indices) -> tuple[float, int, int] | None
     return float(distances[i, j]), residue_atoms[i], ligand_atoms[j]
 
 
-def closest_residue(build: Build, task: str, split: str, complexes: Complexes, cutoff: float) -> dict:
-    rows = list(_rows(build, task, split, None, images=False))
+def closest_residue(rows: list[dict], task: str, complexes: Complexes, cutoff: float) -> dict:
     answer = TASKS[task].answer
     predictions = {}
     for row in rows:
@@ -175,9 +173,8 @@ def closest_residue(build: Build, task: str, split: str, complexes: Complexes, c
         for residue in residues:
             found = _closest_polar_pair(complex_, residue.atom_indices)
             if found and found[0] <= cutoff:
-                bonds.append(Bond(residue.name, pocket.names[found[1]], complex_.ligand.names[found[2]],
-                                  f"{residue.number}{residue.icode}" if answer.with_position else "",
-                                  residue.chain if answer.with_position else ""))
+                position = (f"{residue.number}{residue.icode}", residue.chain) if answer.with_position else ()
+                bonds.append(Bond(residue.name, pocket.names[found[1]], complex_.ligand.names[found[2]], *position))
         predictions[row["id"]] = answer.format(bonds)
     return _score(rows, predictions)
 
@@ -206,12 +203,12 @@ def check(build: Build, thresholds: dict, complexes: Complexes | None, split: st
         shortcuts = entry["shortcuts"]
         if planar_move(answer):
             shortcuts["registration"] = registration(build, task, split, limit, complexes)
-        if isinstance(answer, ChoiceAnswer) and task not in TEXT_OPTION_TASKS:
+        if task in IMAGE_OPTION_TASKS:
             shortcuts["largest_change"] = largest_change(build, task, split, limit)
         if task in TEXT_OPTION_TASKS:
-            shortcuts.update(text_option_heuristics(build, task, split))
+            shortcuts.update(text_option_heuristics(rows))
         if isinstance(answer, BondAnswer) and complexes is not None:
-            shortcuts["closest_residue"] = closest_residue(build, task, split, complexes, thresholds["closest_residue_cutoff"])
+            shortcuts["closest_residue"] = closest_residue(rows, task, complexes, thresholds["closest_residue_cutoff"])
         best = max(shortcuts.items(), key=lambda kv: kv[1].get("composite", -1))
         entry["best_shortcut"] = {"name": best[0], "composite": best[1].get("composite", 0.0),
                                   "margin_over_chance": round(best[1].get("composite", 0.0) - entry["chance"]["composite"], 2)}

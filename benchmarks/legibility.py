@@ -103,8 +103,9 @@ def render_times(out: Path, complexes: Complexes, every: int) -> dict[str, tuple
     return times
 
 
-def legibility_rows(result: dict) -> list[tuple[str, str, str]]:
-    """(row name, key path, target text) of the printed legibility table."""
+def legibility_rows(result: dict, thresholds: dict) -> list[tuple[str, str, str]]:
+    """(row name, key path, target text) of the printed legibility table (targets from the audit's
+    thresholds)."""
     rows = []
     for task in NAME_TASKS:
         if task not in result:
@@ -112,12 +113,15 @@ def legibility_rows(result: dict) -> list[tuple[str, str, str]]:
         short, one_residue = f"T{TASKS[task].number}", TASKS[task].one_residue
         groups = ("ligand_polar", "residue_atoms") if one_residue else ("ligand_polar", "residues")
         for group in groups:
-            front_target = ">= 70%" if one_residue else ""
-            any_target = ">= 95%" if one_residue or group == "residues" else ">= 90%"
+            front_target = f">= {thresholds['t4_clear_front']:.0%}" if one_residue else ""
+            any_key = ("t4_clear_any_view" if one_residue else "complex_residue_clear_any_view" if group == "residues"
+                       else "complex_ligand_clear_any_view")
+            any_target = f">= {thresholds[any_key]:.0%}"
             rows.append((f"{short} {group} clear, front view", (task, "clear", group, "clear_front"), front_target))
             rows.append((f"{short} {group} clear, some view", (task, "clear", group, "clear_any_view"), any_target))
         for group in groups:
-            target = ">= 3x before" if group == "ligand_polar" else ">= 0.9" if short == "T9" else ""
+            target = (">= 3x before" if group == "ligand_polar"
+                      else f">= {thresholds['complex_residue_ocr']:g}" if short == "T9" else "")
             rows.append((f"{short} {group} OCR read back", (task, "ocr", group, "read_back"), target))
     return rows
 
@@ -150,7 +154,7 @@ def main() -> None:
         times = render_times(outs["after"], complexes, args.every)
 
     print(f"\n{'legibility':<44} {'before':>8} {'after':>8} {'ratio':>7}  target")
-    for label, path, target in legibility_rows(results["after"]):
+    for label, path, target in legibility_rows(results["after"], thresholds):
         old, new = lookup(results["before"], path), lookup(results["after"], path)
         if new is None:
             continue

@@ -21,8 +21,6 @@ levels). ``backend.compiled_kernels`` decides whether they run; this module need
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
