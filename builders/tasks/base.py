@@ -22,6 +22,7 @@ from misi_bench.renderers import Scene, render_array, render_png
 from misi_bench.renderers.png import encode_png
 
 from .answers import AnswerKind, ChoiceAnswer
+from .facets import Facet
 
 if TYPE_CHECKING:  # the registry is read by evaluation, which need not load RDKit
     from ..source.structure import Complex
@@ -149,7 +150,7 @@ class Task:
     answer: AnswerKind  # grammar, reader, printer, score, random answer space
     columns: tuple[ReportColumn, ...]
     # audit facets of the answers / draws: (name, value of a row, intended shares or None)
-    facets: tuple[tuple[str, Callable[[dict], Any], dict | None], ...] = ()
+    facets: tuple[Facet, ...] = ()
     # images are image_scale x the build's image size: 2 for the tasks whose answers are label
     # names (our choice: labels of ChimeraX's size are then legible)
     image_scale: int = 1

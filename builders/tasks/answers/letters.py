@@ -111,4 +111,4 @@ class ChoiceAnswer(AnswerKind):
         return value.letter
 
     def random_answer(self, rng: np.random.Generator, row: Mapping) -> str:
-        return pick(rng, tuple(LETTERS))
+        return pick(rng, LETTERS)
