@@ -244,8 +244,15 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
     samples summed in float64 in ascending pixel order (as ``np.bincount`` adds them), rounded to
     float32 once, times the float32 ``scale``, clipped and rounded half up. ``colors``:
     channel-major (3, n) float32. One output row at a time; rows without samples stay 0, which
-    is what 0 quantises to."""
+    is what 0 quantises to. With ``factor`` 1 each sum is its one sample, so the samples are
+    quantised and scattered directly."""
     image = np.zeros((out_height, out_width * 3), dtype=np.uint8)
+    if factor == 1:
+        flat = image.reshape(-1)
+        for i in range(len(pixels)):
+            for channel in range(3):
+                flat[pixels[i] * 3 + channel] = _quantise(colors[channel, i] * scale)
+        return image.reshape(out_height, out_width, 3)
     sums = np.empty(out_width * 3, dtype=np.float64)
     shift = 0
     while (1 << shift) < factor:  # factor is a power of two: col // factor = col >> shift
@@ -262,16 +269,16 @@ def box_quantise(pixels, colors, width, factor, out_width, out_height, scale):
             for channel in range(3):
                 sums[(col >> shift) * 3 + channel] += np.float64(colors[channel, i])
             i += 1
-        _quantise_row(image[out_row], sums, scale)
+        row = image[out_row]
+        for k in range(len(sums)):  # branch-free: vectorised
+            row[k] = _quantise(np.float32(sums[k]) * scale)
     return image.reshape(out_height, out_width, 3)
 
 
 @_njit
-def _quantise_row(out, sums, scale):
-    """``png.to_uint8`` of float64 sums (rounded to float32 first): branch-free, vectorised."""
-    for k in range(len(sums)):
-        v = np.float32(sums[k]) * scale
-        out[k] = np.uint8(np.floor(_minimum(_maximum(v, _F0), _255) + _HALF))
+def _quantise(v):
+    """``png.to_uint8`` of one float32 already scaled: clipped to 0..255, rounded half up."""
+    return np.uint8(np.floor(_minimum(_maximum(v, _F0), _255) + _HALF))
 
 
 @_njit

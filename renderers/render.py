@@ -109,15 +109,16 @@ def final_pixels(frame: Frame, supersample: int) -> np.ndarray:
     """(H, W, 3) uint8 image of ``frame``: box-filtered when supersampled (the division by the
     sample count folded into quantisation, exact for the power-of-two counts of 2×2 and 4×4);
     otherwise only the covered samples are quantized and scattered (the same values, without a
-    dense float pass)."""
+    dense float pass). The compiled kernels do both in one pass (a 1×1 box: each sum is its one
+    sample)."""
+    if supersample < 1 or supersample & (supersample - 1):
+        raise ValueError(f"supersampling must be a power of two, got {supersample}")
+    compiled = backend.compiled_kernels()
+    if compiled:
+        return compiled.box_quantise(frame.pixels, np.ascontiguousarray(frame.colors.T), frame.width,
+                                     supersample, frame.width // supersample, frame.height // supersample,
+                                     np.float32(255.0 / supersample ** 2))
     if supersample > 1:
-        if supersample & (supersample - 1):
-            raise ValueError(f"supersampling must be a power of two, got {supersample}")
-        compiled = backend.compiled_kernels()
-        if compiled:
-            return compiled.box_quantise(frame.pixels, np.ascontiguousarray(frame.colors.T), frame.width,
-                                         supersample, frame.width // supersample, frame.height // supersample,
-                                         np.float32(255.0 / supersample ** 2))
         return to_uint8(frame.box_sums(supersample), 255.0 / supersample ** 2)
     image = np.zeros((frame.height * frame.width, 3), dtype=np.uint8)
     image[frame.pixels] = to_uint8(frame.colors)
