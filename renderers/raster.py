@@ -55,17 +55,25 @@ _EMPTY = np.iinfo(np.int64).max
 class Frame:
     """A rendered frame on the (supersampled) grid, stored sparsely: one entry per covered pixel.
 
-    ``pixels`` flat pixel indices (row-major, ascending), ``atoms`` the displayed-atom index whose
-    sphere or half-bond is visible there, ``depths`` (Å), ``colors`` (n, 3) float32 0..1 after
-    lighting and depth cue. Background pixels are black.
+    ``pixels`` flat pixel indices (row-major, ascending), ``keys`` their winning z-keys (the
+    primitive in the low bits), ``prim_atoms`` the displayed-atom index of each primitive,
+    ``depths`` (Å), ``colors`` (n, 3) float32 0..1 after lighting and depth cue. Background
+    pixels are black.
     """
 
     width: int
     height: int
     pixels: np.ndarray
-    atoms: np.ndarray
+    keys: np.ndarray
+    prim_atoms: np.ndarray
     depths: np.ndarray
     colors: np.ndarray
+
+    @cached_property
+    def atoms(self) -> np.ndarray:
+        """Per covered pixel, the displayed-atom index whose sphere or half-bond is visible there
+        (for tests and calibration: the image itself does not need it)."""
+        return _gather(self.prim_atoms, self.keys & _ID_MASK)
 
     @property
     def owner(self) -> np.ndarray:
@@ -576,5 +584,4 @@ def rasterize(points: np.ndarray, radii: np.ndarray, colors: np.ndarray, bonds: 
     # --- shade the winners ----------------------------------------------------------------------
     prim_colors = np.ascontiguousarray(np.asarray(colors, dtype=np.float32).take(owner_of_prim, axis=0).T)
     lam, rgb = _shade(pixels, keys, spheres, cylinders, prim_colors, rays, width, height, near, far, compiled)
-    atom = _gather(owner_of_prim, keys & _ID_MASK)
-    return Frame(width, height, pixels, atom, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums
+    return Frame(width, height, pixels, keys, owner_of_prim, lam, rgb.T)  # (n, 3) view of channel-major rgb: see box_sums
