@@ -338,26 +338,31 @@ def capsule_rows(ua, va, ub, vb, rho, length, tu, tv, nu, nv, width, height, ban
         total += ny[i]
     prim, y = np.empty(total, np.int64), np.empty(total, np.int64)
     x_first, nx, new_prim = np.empty(total, np.int64), np.empty(total, np.int64), np.zeros(total, np.bool_)
-    row = 0
+    first_row = 0
     for i in range(n):
         if ny[i] > 0:
-            new_prim[row] = True
-        r = rho[i]
+            new_prim[first_row] = True
+        # the primitive's constants read once, and each row's outputs written at first_row + j:
+        # the row loop then vectorises (~2x faster than reading them through i in every row)
+        r, au, av, bu, bv = rho[i], ua[i], va[i], ub[i], vb[i]
         r2 = r * r
-        for j in range(ny[i]):
-            yc = np.float64(y0[i] + j) + 0.5
-            dv = yc - va[i]
-            lo, hi = _disc_span(ua[i], dv, r2)
+        seg_length, seg_tu, seg_tv, seg_nu, seg_nv = length[i], tu[i], tv[i], nu[i], nv[i]
+        top, rows = y0[i], ny[i]
+        for j in range(rows):
+            yc = np.float64(top + j) + 0.5
+            dv = yc - av
+            lo, hi = _disc_span(au, dv, r2)
             if band:
-                lo_b, hi_b = _disc_span(ub[i], yc - vb[i], r2)
+                lo_b, hi_b = _disc_span(bu, yc - bv, r2)
                 lo, hi = _lesser(lo, lo_b), _greater(hi, hi_b)
-                lo_b, hi_b = _band_span(ua[i], dv, r, length[i], tu[i], tv[i], nu[i], nv[i])
+                lo_b, hi_b = _band_span(au, dv, r, seg_length, seg_tu, seg_tv, seg_nu, seg_nv)
                 lo, hi = _lesser(lo, lo_b), _greater(hi, hi_b)
             # pixel columns whose centers x + 0.5 fall in [lo, hi]
             first = max(np.int64(np.ceil(_clip(lo, -1.0, width + 1.0) - 0.5)), 0)
             last = min(np.int64(np.floor(_clip(hi, -2.0, width + 1.0) - 0.5)), width - 1)
-            prim[row], y[row], x_first[row], nx[row] = i, y0[i] + j, first, max(last - first + 1, 0)
-            row += 1
+            prim[first_row + j], y[first_row + j] = i, top + j
+            x_first[first_row + j], nx[first_row + j] = first, max(last - first + 1, 0)
+        first_row += rows
     return prim, y, x_first, nx, new_prim
 
 
