@@ -415,6 +415,8 @@ def blend_labels(image, masks, boxes, inks):
         for r in range(max(0, -top), min(h, height - top)):
             for c in range(max(0, -x0), min(w, width - x0)):
                 m = np.int64(masks[offset + r * w + c])
+                if m == 0:  # no coverage: the formula gives the pixel back unchanged
+                    continue
                 for channel in range(3):
                     t = np.int64(image[top + r, x0 + c, channel]) * (255 - m) + inks[k, channel] * m + 128
                     image[top + r, x0 + c, channel] = ((t >> 8) + t) >> 8

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .features import task_features
@@ -24,12 +26,12 @@ def write_tiny(out: Path, task: str, test_shards: list[ShardInfo], seed: int, co
     """The ``tiny`` split: a seeded sample of the test rows, copied with split = tiny."""
     paths = [out / shard.path for shard in test_shards]
     test_ids = [i for path in paths for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
-    chosen = set(tiny_ids(test_ids, task, seed, count))
+    chosen = pa.array(tiny_ids(test_ids, task, seed, count), pa.string())
     writer = SplitWriter(out, task, "tiny", task_features(task))
     for path in paths:
         parquet = pq.ParquetFile(path)
         for group in range(parquet.num_row_groups):
-            for row in parquet.read_row_group(group).to_pylist():
-                if row["id"] in chosen:
-                    writer.add({**row, "split": "tiny"}, encoded=True)
+            rows = parquet.read_row_group(group)
+            for row in rows.filter(pc.is_in(rows.column("id"), value_set=chosen)).to_pylist():  # only chosen rows become Python objects
+                writer.add({**row, "split": "tiny"}, encoded=True)
     return writer.close()
