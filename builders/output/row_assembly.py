@@ -4,6 +4,7 @@ it stays free of `datasets`."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from misi_bench import schema
 
@@ -35,19 +36,24 @@ def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: Ques
     }
 
 
-def json_form(row: dict) -> dict:
-    """The row as the schema describes it: each image given by its sha256."""
+def sha256_hex(png: bytes) -> str:
+    return hashlib.sha256(png).hexdigest()
+
+
+def json_form(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> dict:
+    """The row as the schema describes it: each image given by its sha256 (``digest``: a cached
+    one, e.g. ``ComplexContext.digest``)."""
     if "images" not in row:
         return dict(row)
-    return {**row, "images": [hashlib.sha256(_png_bytes(img)).hexdigest() for img in row["images"]]}
+    return {**row, "images": [digest(_png_bytes(img)) for img in row["images"]]}
 
 
 def _png_bytes(image) -> bytes:
     return image["bytes"] if isinstance(image, dict) else image
 
 
-def schema_errors(row: dict) -> list[str]:
-    form = json_form(row)
+def schema_errors(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> list[str]:
+    form = json_form(row, digest)
     errors = [f"{'/'.join(map(str, e.absolute_path)) or '<row>'}: {e.message}"
               for e in schema.validator(row["task"]).iter_errors(form)]
     if errors:
@@ -60,7 +66,7 @@ def schema_errors(row: dict) -> list[str]:
     return errors
 
 
-def validate(row: dict) -> None:
-    errors = schema_errors(row)
+def validate(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> None:
+    errors = schema_errors(row, digest)
     if errors:
         raise RecordError(f"{row.get('id', '?')}: " + "; ".join(errors[:5]))

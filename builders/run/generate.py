@@ -8,7 +8,6 @@ from the `datasets` features and handed over in the :class:`Job`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -80,7 +79,7 @@ def task_rows(task, ctx: ComplexContext, split: str, seed: int) -> list[dict]:
     for index, slot in enumerate(task.plan(ctx, split, complex_rng)):
         spec = task.make(ctx, slot, question_rng(seed, task.name, split, ctx.pdb_id, index))
         row = row_assembly.assemble(task, ctx, split, index, spec)
-        row_assembly.validate(row)
+        row_assembly.validate(row, ctx.digest)
         rows.append(row)
     return rows
 
@@ -124,5 +123,5 @@ def _generate(pdb_id: str) -> ComplexResult:
         result.tables[task_name] = parquet_bytes(pa.Table.from_pylist(encoded, schema=job.schemas[task_name]))
         result.row_image_bytes[task_name] = [image_bytes(row) for row in encoded]
         result.image_slots += sum(len(row["images"]) for row in rows)
-    result.image_digests = sorted({hashlib.sha256(png).hexdigest() for png in ctx.renders.values()})
+    result.image_digests = sorted({ctx.digest(png) for png in ctx.renders.values()})
     return result

@@ -8,6 +8,7 @@ question text, answer, options, draws). Rendering, hashing, validation and writi
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -63,6 +64,9 @@ class ComplexContext:
     renders: dict[tuple[str, str], bytes] = field(default_factory=dict)
     # RGB pixels of the images last asked for by ``pixels`` (oldest first)
     recent_pixels: OrderedDict[tuple[str, str], np.ndarray] = field(default_factory=OrderedDict)
+    # id(PNG) -> (the PNG, its sha256): each image is hashed once however many rows hold it; the
+    # entry keeps the PNG alive, so its id cannot be reused by another object meanwhile
+    _digests: dict[int, tuple[bytes, str]] = field(default_factory=dict, repr=False)
 
     @property
     def pdb_id(self) -> str:
@@ -100,6 +104,13 @@ class ComplexContext:
         while len(self.recent_pixels) > PIXELS_KEPT:
             self.recent_pixels.popitem(last=False)
         return self.recent_pixels[key]
+
+    def digest(self, png: bytes) -> str:
+        """sha256 (hex) of a PNG, computed once per PNG object."""
+        known = self._digests.get(id(png))
+        if known is None:
+            known = self._digests[id(png)] = (png, hashlib.sha256(png).hexdigest())
+        return known[1]
 
     def partner(self, rng: np.random.Generator) -> Complex:
         """A different complex of the same split, uniform over the sorted id list; unreadable
