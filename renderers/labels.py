@@ -61,10 +61,16 @@ class Glyphs:
         return np.asarray(self.mask, dtype=np.uint8).ravel()
 
 
-@lru_cache(maxsize=50_000)
+# A complex's images need ~1,000 (text, size) masks (the sample build: 8,692 for 9 complexes, each
+# used ~10 times), ~10 KB apiece with their pixels: 8,192 hold several complexes' worth (~80 MB),
+# where 50,000 let a long build's workers grow by up to ~0.5 GB each for few extra hits.
+GLYPHS_KEPT = 8192
+
+
+@lru_cache(maxsize=GLYPHS_KEPT)
 def glyphs(text: str, size_px: int) -> Glyphs:
-    """``text`` rasterized at ``size_px`` (the mask made once per text and size: a build places
-    the same few hundred names in thousands of images)."""
+    """``text`` rasterized at ``size_px`` (the mask made once per text and size: the images of a
+    complex place the same few hundred names over and over)."""
     face = font(size_px)
     ascent, descent = face.getmetrics()
     right = face.getbbox(text)[2]
