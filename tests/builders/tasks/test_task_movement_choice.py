@@ -189,7 +189,9 @@ def test_identical_option_images_are_redrawn_within_their_scheme(by_id):
         drawn = _draw(context, seed, only_f2)
         pngs = [context.render(image.scene) for image in drawn.images]
         assert len(context.renders) == 4  # passed-over renders left the cache
-        assert min(_mean_abs_diff(a, b) for a, b in combinations(pngs, 2)) >= THRESHOLD, seed
+        closest = min(_mean_abs_diff(a, b) for a, b in combinations(pngs, 2))
+        assert closest >= THRESHOLD, seed
+        assert drawn.params["min_pixel_difference"] == pytest.approx(closest, abs=1e-3), seed  # redraws included
         magnitudes = [abs(o["f2"]["amount"]) for o in drawn.params["options"]]
         assert len(set(magnitudes)) == 4, seed  # so no two f2 draws coincide
         assert sorted(o["scheme"] for o in drawn.params["options"]) == [0, 1, 2, 3]
