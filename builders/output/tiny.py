@@ -32,6 +32,7 @@ def write_tiny(out: Path, task: str, test_shards: list[ShardInfo], seed: int, co
         parquet = pq.ParquetFile(path)
         for group in range(parquet.num_row_groups):
             rows = parquet.read_row_group(group)
-            for row in rows.filter(pc.is_in(rows.column("id"), value_set=chosen)).to_pylist():  # only chosen rows become Python objects
+            chosen_rows = rows.filter(pc.is_in(rows.column("id"), value_set=chosen))  # only these become Python
+            for row in chosen_rows.to_pylist():
                 writer.add({**row, "split": "tiny"}, encoded=True)
     return writer.close()
