@@ -23,7 +23,7 @@ POCKET, LIGAND = 0, 1
 RESIDUE, RESIDUE_ATOM, LIGAND_ATOM = "residue", "residue_atom", "ligand_atom"  # label kinds
 
 
-@dataclass
+@dataclass(frozen=True)
 class Label:
     text: str
     anchor: np.ndarray  # scene coordinates (Å)
@@ -124,21 +124,22 @@ class _Selection:
     radii: np.ndarray
     colors: np.ndarray
     bonds: np.ndarray
-    labelled_residues: np.ndarray  # pocket residue indices with a displayed atom
+    residue_labels: tuple[Label, ...]  # one per pocket residue with a displayed atom
 
 
 # id(complex) -> (weak reference to it, the topology objects the selections were made from,
 # {(content, residue key): _Selection}). A build renders each complex over a hundred times; the
-# selections depend only on elements, bonds and residues, so they are made once per complex. An
-# entry dies with its complex, and is remade when one of those objects is replaced (a complex's
-# arrays are not modified in place).
+# selections depend only on elements, bonds, residues and the pocket's coordinates (residue labels
+# sit at their residue's center), so they are made once per complex. An entry dies with its
+# complex, and is remade when one of those objects is replaced (a complex's arrays are not
+# modified in place).
 _SELECTIONS: dict[int, tuple[weakref.ref, tuple, dict]] = {}
 
 
 def _topology(complex_) -> tuple:
     pocket, ligand = complex_.pocket, complex_.ligand
-    return (pocket, ligand, pocket.elements, pocket.bonds, pocket.residues, pocket.residue_index, ligand.elements,
-            ligand.bonds)
+    return (pocket, ligand, pocket.elements, pocket.bonds, pocket.residues, pocket.residue_index, pocket.coords,
+            ligand.elements, ligand.bonds)
 
 
 def _selection(complex_, content: str, residue_key) -> _Selection:
@@ -172,9 +173,17 @@ def _select(complex_, content: str, residue_key) -> _Selection:
         remap[idx] = np.arange(len(idx)) + shift
         return remap[all_bonds[keep]]
 
-    labelled = np.zeros(0, dtype=np.int64)
+    residue_labels: tuple[Label, ...] = ()
     if content in ("complex", "pocket") and len(pocket.residues):
-        labelled = np.flatnonzero(np.bincount(pocket.residue_index[p_idx], minlength=len(pocket.residues)) > 0)
+        n_res = len(pocket.residues)
+        labelled = np.flatnonzero(np.bincount(pocket.residue_index[p_idx], minlength=n_res) > 0)
+        # shown while any atom is displayed; anchored at the mean of all its atoms (H included)
+        counts = np.bincount(pocket.residue_index, minlength=n_res)
+        centers = np.stack([np.bincount(pocket.residue_index, weights=pocket.coords[:, k], minlength=n_res)
+                            for k in range(3)], axis=1) / np.maximum(counts, 1)[:, None]
+        centers.flags.writeable = False
+        residue_labels = tuple(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET, RESIDUE, int(k))
+                               for k in labelled)
     arrays = dict(
         p_idx=p_idx,
         l_idx=l_idx,
@@ -183,11 +192,10 @@ def _select(complex_, content: str, residue_key) -> _Selection:
         colors=np.concatenate([p_colors, l_colors]).reshape(-1, 3) / 255.0,
         bonds=np.concatenate([local_bonds(pocket.bonds, p_mask, p_idx, 0),
                               local_bonds(ligand.bonds, l_mask, l_idx, len(p_idx))]).reshape(-1, 2),
-        labelled_residues=labelled,
     )
     for array in arrays.values():
         array.flags.writeable = False  # shared by every render of the complex
-    return _Selection(**arrays)
+    return _Selection(**arrays, residue_labels=residue_labels)
 
 
 def _coords(complex_, scene: Scene, selection: _Selection, l_coords: np.ndarray | None = None) -> np.ndarray:
@@ -206,14 +214,8 @@ def displayed(complex_, scene: Scene, content: str | None = None, with_labels: b
 
     labels: list[Label] = []
     if with_labels and scene.labels:
-        if len(selection.labelled_residues):
-            # shown while any atom is displayed; anchored at the mean of all its atoms (H included)
-            n_res = len(pocket.residues)
-            counts = np.bincount(pocket.residue_index, minlength=n_res)
-            centers = np.stack([np.bincount(pocket.residue_index, weights=pocket.coords[:, k], minlength=n_res)
-                                for k in range(3)], axis=1) / np.maximum(counts, 1)[:, None]
-            labels.extend(Label(pocket.residues[k].label, centers[k], style.RESIDUE_LABEL_OFFSET, RESIDUE, int(k))
-                          for k in selection.labelled_residues)
+        if selection.residue_labels:
+            labels.extend(selection.residue_labels)
         elif content == "residue":
             for i in p_idx:
                 labels.append(Label(str(pocket.names[i]) or str(pocket.res_numbers[i]), pocket.coords[i],

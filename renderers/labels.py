@@ -109,10 +109,11 @@ class PlacedLabel:
     def mask(self) -> Image.Image:
         return self.glyphs.mask
 
-    @cached_property
+    @property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
-        None for a label without ink."""
+        None for a label without ink. (Worked out at each call: cheaper than a cached_property,
+        whose lookup takes a lock, for the one call per label a render makes.)"""
         drawn = self.glyphs
         if drawn.ink is None:
             return None

@@ -1,6 +1,7 @@
 """What a scene shows is worked out once per complex and content (``renderers.content``): the
-cached selections must follow a complex whose atoms or bonds are replaced, never leak into
-another complex, never be written through, and go away with their complex."""
+cached selections (residue labels included) must follow a complex whose atoms, bonds or pocket
+coordinates are replaced, never leak into another complex, never be written through, and go away
+with their complex."""
 
 from __future__ import annotations
 
@@ -47,3 +48,15 @@ def test_shown_arrays_are_read_only_and_leave_with_their_complex(by_id):
     del complex_, shown
     gc.collect()
     assert key not in content._SELECTIONS
+
+
+def test_moved_pocket_atoms_move_the_residue_labels(by_id):
+    """Residue labels sit at their residue's center, so the cached labels follow new coordinates."""
+    complex_ = _fresh(by_id["1s3v"])
+    before = [label.anchor for label in content.displayed(complex_, SCENE).labels if label.kind == content.RESIDUE]
+    complex_.pocket.coords = complex_.pocket.coords + np.array([1.0, -2.0, 0.5])  # same pocket object
+    after = [label.anchor for label in content.displayed(complex_, SCENE).labels if label.kind == content.RESIDUE]
+    assert len(before) == len(after) > 0
+    assert np.allclose(np.array(after) - np.array(before), [1.0, -2.0, 0.5])
+    with pytest.raises(ValueError):
+        after[0][0] = 0.0  # shared by every render of the complex
