@@ -404,6 +404,17 @@ def winners(zbuf, first, stop, width):
 
 
 @_njit
+def absolute_difference_sum(a, b):
+    """Σ |a − b| of two equally long flat uint8 arrays, exactly (integers): the sum behind
+    ``builders.tasks.choice.pixel_difference``, without its temporary images."""
+    total = 0
+    for i in range(len(a)):
+        x, y = np.int64(a[i]), np.int64(b[i])
+        total += max(x, y) - min(x, y)
+    return total
+
+
+@_njit
 def blend_labels(image, masks, boxes, inks):
     """``labels.draw_labels``: label k's ink ``inks[k]`` blended into ``image`` (H, W, 3 uint8)
     through its coverage mask (``masks[offset:offset + w·h]``, row-major; ``boxes[k]`` = x0,
