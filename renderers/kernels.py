@@ -1,4 +1,5 @@
-"""Optional compiled kernels (numba) for the rasterizer's hot loops, bit-identical to numpy's.
+"""Optional compiled kernels (numba) for the rasterizer's hot loops, bit-identical to numpy's
+(and one integer sum for comparing option images, ``absolute_difference_sum``).
 
 ``raster.py`` (numpy) is the reference. Each kernel here performs, for every fragment or pixel,
 the very float32 operations of the numpy path in the same order, one rounding per operation:
