@@ -56,14 +56,15 @@ def read_words(pages: list[Image.Image]) -> list[set[str]]:
     if not pages:
         return []
     one_thread = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    workers = min(os.cpu_count() or 1, len(pages))
-    shares = [list(range(first, len(pages), workers)) for first in range(workers)]  # none empty
+    per_share = -(-len(pages) // min(os.cpu_count() or 1, len(pages)))  # pages per core, rounded up
+    shares = [range(first, min(first + per_share, len(pages))) for first in range(0, len(pages), per_share)]
     with tempfile.TemporaryDirectory(prefix="misi-ocr-") as folder:
-        def read(share: list[int]) -> list[set[str]]:
-            for number in share:
-                pages[number].save(Path(folder) / f"page-{number}.png")
+        def read(share: range) -> list[set[str]]:
+            paths = [Path(folder) / f"page-{number}.png" for number in share]
+            for number, path in zip(share, paths):
+                pages[number].save(path)
             listing = Path(folder) / f"pages-{share[0]}.txt"
-            listing.write_text("".join(f"{Path(folder) / f'page-{number}.png'}\n" for number in share))
+            listing.write_text("".join(f"{path}\n" for path in paths))
             result = subprocess.run([binary, str(listing), "stdout", "--psm", "11"], capture_output=True, text=True,
                                     timeout=TIMEOUT_S * len(share), check=True, env=one_thread)
             texts = result.stdout.split("\f")
@@ -71,9 +72,5 @@ def read_words(pages: list[Image.Image]) -> list[set[str]]:
                 raise RuntimeError(f"tesseract returned {len(texts)} page texts for {len(share)} pages")
             return [set(text.translate(QUOTES).split()) for text in texts]
 
-        words: list[set[str]] = [set()] * len(pages)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for share, read_back in zip(shares, pool.map(read, shares)):
-                for number, found in zip(share, read_back):
-                    words[number] = found
-        return words
+        with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+            return [found for read_back in pool.map(read, shares) for found in read_back]

@@ -57,8 +57,11 @@ class Glyphs:
 
     @cached_property
     def pixels(self) -> np.ndarray:
-        """The mask's bytes, row-major (made when the compiled kernels first draw it)."""
-        return np.asarray(self.mask, dtype=np.uint8).ravel()
+        """The mask's bytes, row-major (made when the compiled kernels first draw it; read-only,
+        since every render placing the text shares them)."""
+        pixels = np.array(self.mask, dtype=np.uint8).ravel()
+        pixels.flags.writeable = False
+        return pixels
 
 
 # A complex's images need ~1,000 (text, size) masks (the sample build: 8,692 for 9 complexes, each
@@ -112,8 +115,9 @@ class PlacedLabel:
     @property
     def box(self) -> tuple[int, int, int, int] | None:
         """(left, top, right, bottom) pixel box of the glyphs' ink, not clipped to the image;
-        None for a label without ink. (Worked out at each call: cheaper than a cached_property,
-        whose lookup takes a lock, for the one call per label a render makes.)"""
+        None for a label without ink. (Worked out at each call: for the one call per label a
+        render makes, cheaper than a cached_property, whose first access takes a lock before
+        Python 3.12.)"""
         drawn = self.glyphs
         if drawn.ink is None:
             return None

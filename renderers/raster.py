@@ -301,14 +301,13 @@ def _ray_tables(width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Primitives:
-    """One kind of primitive: its per-primitive float32 columns ``table``."""
+    """One kind of primitive: its per-primitive constants as one float32 (columns, n) array
+    ``stacked`` (what the compiled kernels take) and its rows ``table`` (what the numpy path
+    takes)."""
 
-    table: list[np.ndarray]
-
-    @cached_property
-    def stacked(self) -> np.ndarray:
-        """``table`` as one (columns, n) array, for the compiled kernels (z-test and shading)."""
-        return np.stack(self.table)
+    def __init__(self, columns):
+        self.stacked = np.array(columns, dtype=np.float32)
+        self.table = list(self.stacked)
 
 
 class _Spheres(_Primitives):
@@ -318,8 +317,7 @@ class _Spheres(_Primitives):
 
     def __init__(self, centers: np.ndarray, radii: np.ndarray):
         self.c, self.r = centers, radii
-        self.table = [np.ascontiguousarray(a, dtype=np.float32) for a in
-                      (centers[:, 0], centers[:, 1], centers[:, 2], (centers * centers).sum(axis=1) - radii * radii)]
+        super().__init__([centers[:, 0], centers[:, 1], centers[:, 2], (centers * centers).sum(axis=1) - radii * radii])
 
     def hits(self, rays) -> tuple[np.ndarray, np.ndarray]:
         """(λ, hit): depth of the near hit of ``rays`` and whether there is one."""
@@ -350,8 +348,7 @@ class _Cylinders(_Primitives):
     def __init__(self, a0: np.ndarray, axis: np.ndarray, length: np.ndarray, radius: float):
         wa = -(a0 * axis).sum(axis=1)  # (eye − a0)·axis
         qc = (a0 * a0).sum(axis=1) - wa * wa - radius * radius
-        self.table = [np.ascontiguousarray(a, dtype=np.float32) for a in
-                      (axis[:, 0], axis[:, 1], axis[:, 2], a0[:, 0], a0[:, 1], a0[:, 2], wa, qc, length)]
+        super().__init__([axis[:, 0], axis[:, 1], axis[:, 2], a0[:, 0], a0[:, 1], a0[:, 2], wa, qc, length])
 
     def hits(self, rays) -> tuple[np.ndarray, np.ndarray]:
         """(λ, hit): depth of the near hit of ``rays`` with the finite cylinder and whether there

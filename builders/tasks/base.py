@@ -33,9 +33,9 @@ if TYPE_CHECKING:  # the registry is read by evaluation, which need not load RDK
 # image size (our choice; docs/rendering.md has the measurements behind it).
 NAME_IMAGE_SCALE = 2
 
-# Option images kept as pixels by ComplexContext.pixels: an option is compared with the others of
-# its question (the options placed so far, the redrawn decoys, then all four again), so 16 hold
-# every image of a question (16 images of 512 px are 12 MB).
+# Option images kept as pixels by ComplexContext.pixels: a question's own images are held by the
+# draw itself, these serve a later question of the complex that shows one again (compared without
+# decoding its PNG); 16 images of 512 px are 12 MB.
 PIXELS_KEPT = 16
 
 
@@ -104,6 +104,12 @@ class ComplexContext:
         while len(self.recent_pixels) > PIXELS_KEPT:
             self.recent_pixels.popitem(last=False)
         return self.recent_pixels[key]
+
+    def discard(self, key: tuple[str, str]) -> None:
+        """Forget a render (a passed-over option image: it is in no row), pixels included, so
+        that a later request renders and keeps it like any other."""
+        self.renders.pop(key, None)
+        self.recent_pixels.pop(key, None)
 
     def digest(self, png: bytes) -> str:
         """sha256 (hex) of a PNG, computed once per PNG object."""

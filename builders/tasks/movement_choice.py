@@ -176,7 +176,7 @@ def draw_options(
         kept = max(tried, key=lambda t: t[0])
         for *_, key in tried:  # rejected renders leave the cache: they are in no row
             if key is not None and key != kept[-1]:
-                ctx.renders.pop(key)
+                ctx.discard(key)
         distance, pair, image, picture, _ = kept
         placed.append(picture)
         decoys.append((scheme, pair, image, redraws))

@@ -13,13 +13,13 @@ import datasets
 import pytest
 from PIL import Image
 
-from misi_bench.builders.run.build import BuildConfig, BuildError, build
+from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.source.hbonds import find_hbonds
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
 from misi_bench.builders.output.validate import validate_folder
 from misi_bench.renderers import Scene, render_png
 
-from conftest import build_sample_into, read_rows, run_cli
+from conftest import read_rows, run_cli
 
 pytestmark = pytest.mark.slow  # builds its own sample (settings the shared session build does not have)
 
@@ -239,10 +239,3 @@ def test_load_dataset_every_config(all_configs, config):
     row = ds["test"][0]
     assert row["task"] == config and all(isinstance(img, Image.Image) for img in row["images"])
     assert len(row["images"]) == len(row["image_roles"]) == len(row["params"]["scenes"])
-
-
-def test_a_kernel_choice_no_render_can_honour_is_refused_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setenv("MISI_BENCH_KERNEL", "fast")
-    with pytest.raises(BuildError, match="MISI_BENCH_KERNEL must be one of"):
-        build_sample_into(tmp_path / "out", ("translation",), 64)
-    assert list(tmp_path.iterdir()) == []
