@@ -105,13 +105,14 @@ def atom_masks(complex_, content: str, residue_key=None) -> tuple[np.ndarray, np
     return p_mask & ~pocket.is_hydrogen, l_mask & ~ligand.is_hydrogen
 
 
-def fit_atoms(complex_, scene: Scene, shown: Displayed | None = None) -> tuple[np.ndarray, np.ndarray]:
+def fit_atoms(complex_, scene: Scene, shown: Displayed | None = None,
+              l_coords: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates and radii of the atoms the camera is fitted to (``shown`` is reused when the
-    scene fits to what it shows)."""
+    scene fits to what it shows; ``l_coords``, the scene's ``ligand_coords``, when given)."""
     if shown is not None and scene.fit_content == scene.show:
         return shown.coords, shown.radii
     selection = _selection(complex_, scene.fit_content, scene.residue)
-    return _coords(complex_, scene, selection), selection.radii
+    return _coords(complex_, scene, selection, l_coords), selection.radii
 
 
 @dataclass(frozen=True)

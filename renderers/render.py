@@ -15,10 +15,11 @@ from .raster import Frame, rasterize
 from .scene import Scene
 
 
-def camera_for(complex_, scene: Scene, shown: Displayed | None = None) -> Camera:
+def camera_for(complex_, scene: Scene, shown: Displayed | None = None, l_coords: np.ndarray | None = None) -> Camera:
     """The scene's camera: fitted to ``scene.fit_content`` in the front view, then the view's
-    roll and ``scene.ops`` about the fitted box center."""
-    coords, radii = fit_atoms(complex_, scene, shown)
+    roll and ``scene.ops`` about the fitted box center (``l_coords``: the scene's
+    ``ligand_coords`` when the caller has them already)."""
+    coords, radii = fit_atoms(complex_, scene, shown, l_coords)
     low, high = bounds(coords, radii)
     return Camera.fitted(low, high, scene.size).after(scene.camera_ops)
 
@@ -45,8 +46,9 @@ class CameraCoords:
 
 
 def camera_coords(complex_, scene: Scene) -> CameraCoords:
-    camera = camera_for(complex_, scene)
-    return CameraCoords(camera.to_camera(complex_.pocket.coords), camera.to_camera(ligand_coords(complex_, scene)), camera)
+    l_coords = ligand_coords(complex_, scene)
+    camera = camera_for(complex_, scene, l_coords=l_coords)
+    return CameraCoords(camera.to_camera(complex_.pocket.coords), camera.to_camera(l_coords), camera)
 
 
 def near_far(shown: Displayed, camera: Camera) -> tuple[float, float]:

@@ -77,7 +77,10 @@ def _task_list(text: str) -> tuple[str, ...]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from ..run.build import BuildConfig, build
+    from ..run.tuning import tune_build_process
 
+    if args.own_process:
+        tune_build_process()
     config = BuildConfig(
         source=source_dir(args),
         out=args.out,
@@ -255,6 +258,7 @@ def _input_errors() -> tuple[type[Exception], ...]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.own_process = argv is None  # the misi-bench program itself, not a caller's main([...])
     try:
         backend.check()  # a kernel choice no render can honour stops every command before any work
         return args.run(args)

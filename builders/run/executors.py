@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from itertools import islice
 
 from .orphan_guard import exit_with_parent
+from .tuning import tune_build_process
 
 EXECUTORS = ("local", "dask")
 
@@ -80,8 +81,8 @@ def _dask_wait(client):
 
 
 def _pool_worker_init(parent_pid: int, init: Callable, job) -> None:
-    """A local pool worker: end with the build process (orphan_guard.py), keep pandas out, then
-    set the job up.
+    """A local pool worker: end with the build process (orphan_guard.py), keep pandas out, set
+    the job up, then tune the process (tuning.py).
 
     pyarrow imports pandas, when it is installed, only to ask whether the values it converts are
     pandas objects; a worker hands it plain lists, and pandas would add ~41 MiB to every worker.
@@ -91,6 +92,7 @@ def _pool_worker_init(parent_pid: int, init: Callable, job) -> None:
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
     init(job)
+    tune_build_process()
 
 
 class _NoPandas(importlib.abc.MetaPathFinder):

@@ -42,7 +42,13 @@ class _AtomTable:
 
     @property
     def is_hydrogen(self) -> np.ndarray:
-        return np.isin(self.elements, list(HYDROGEN_ELEMENTS))
+        """Read-only mask, made once per ``elements`` array (tasks ask for it thousands of times)."""
+        made_from, mask = self.__dict__.get("_hydrogen_mask", (None, None))
+        if made_from is not self.elements:
+            made_from, mask = self.elements, np.isin(self.elements, list(HYDROGEN_ELEMENTS))
+            mask.flags.writeable = False
+            self.__dict__["_hydrogen_mask"] = (made_from, mask)
+        return mask
 
     @property
     def n_atoms(self) -> int:
