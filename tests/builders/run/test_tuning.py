@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from misi_bench.builders.commands.main import main
 
 # Renders four scenes once, then three times more, and prints the minor page faults of the
