@@ -3,7 +3,7 @@
 A build works in a sibling folder of its output named from the output path
 (``OUT`` -> ``.OUT.building/``). Each finished complex is saved there as a small folder
 ``checkpoints/<key>/<pdb_id>/`` holding ``meta.json`` (split, skip reasons, image digests, row
-sizes) and one Parquet file of encoded rows per task. The folder is written under a temporary
+sizes) and one Arrow IPC file of encoded rows per task (``output/row_files.py``). The folder is written under a temporary
 name and renamed when complete, so a complex is either fully checkpointed or absent; no pickle.
 
 ``key`` is a hash of everything a complex's rows depend on: builder version and source code,
@@ -23,14 +23,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from .. import __version__
 from ..output.manifest import SOFTWARE
-from ..output.parquet_layout import writer_options
 
 META = "meta.json"
+ROWS_SUFFIX = ".arrow"
 _CODE_SUFFIXES = {".py", ".json", ".ttf", ".otf", ".yaml", ".yml"}
 _CODE_SKIP = {"__pycache__", "sample_corpus"}
 
@@ -38,7 +35,7 @@ _CODE_SKIP = {"__pycache__", "sample_corpus"}
 @dataclass
 class ComplexResult:
     """A worker's answer for one complex: what the manifest needs, plus each task's rows as
-    Parquet bytes (encoded with the task's features; images embedded)."""
+    the bytes of an Arrow IPC file (``row_files.encode_rows``; images embedded)."""
 
     pdb_id: str
     split: str
@@ -47,17 +44,11 @@ class ComplexResult:
     image_digests: list[str] = field(default_factory=list)
     image_slots: int = 0
     row_image_bytes: dict[str, list[int]] = field(default_factory=dict)  # task -> PNG bytes of each row
-    tables: dict[str, bytes] = field(default_factory=dict)  # task -> Parquet bytes
+    tables: dict[str, bytes] = field(default_factory=dict)  # task -> Arrow IPC file bytes
 
     def meta(self) -> dict:
         return {"pdb_id": self.pdb_id, "split": self.split, "skipped": self.skipped, "task_skips": self.task_skips,
                 "image_digests": self.image_digests, "image_slots": self.image_slots, "row_image_bytes": self.row_image_bytes}
-
-
-def parquet_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, **writer_options(table.schema, compression="none"))  # short-lived files
-    return sink.getvalue().to_pybytes()
 
 
 def code_digest() -> str:
@@ -100,7 +91,7 @@ def save_checkpoint(folder: Path, result: ComplexResult) -> None:
         shutil.rmtree(tmp)
     tmp.mkdir()
     for task, data in result.tables.items():
-        (tmp / f"{task}.parquet").write_bytes(data)
+        (tmp / f"{task}{ROWS_SUFFIX}").write_bytes(data)
     (tmp / META).write_text(json.dumps(result.meta(), sort_keys=True), encoding="utf-8")
     for path in tmp.iterdir():  # durable before the rename makes the complex count as done
         with open(path, "rb") as handle:
@@ -133,8 +124,8 @@ class CheckpointStore:
         return json.loads((self.folder / pdb_id / META).read_text(encoding="utf-8"))
 
     def table_path(self, pdb_id: str, task: str) -> Path:
-        """The Parquet file of one task's encoded rows for one complex, in question order."""
-        return self.folder / pdb_id / f"{task}.parquet"
+        """The rows file of one task's encoded rows for one complex, in question order."""
+        return self.folder / pdb_id / f"{task}{ROWS_SUFFIX}"
 
     def count(self) -> int:
         return len(self.finished())

@@ -16,8 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..output import row_assembly
-from .checkpoint import ComplexResult, parquet_bytes, save_checkpoint
+from .checkpoint import ComplexResult, save_checkpoint
 from ..output.parquet_layout import image_bytes
+from ..output.row_files import encode_rows
 from ..source.pdbbind import SkippedEntry, read_entry
 from ..rng import COMPLEX_LEVEL, question_rng
 from ..tasks import TASKS
@@ -120,7 +121,7 @@ def _generate(pdb_id: str) -> ComplexResult:
             result.task_skips.append(TaskSkip(pdb_id, task_name, "generation_failed", f"{type(error).__name__}: {error}").to_dict())
             continue
         encoded = arrow_rows(rows)
-        result.tables[task_name] = parquet_bytes(pa.Table.from_pylist(encoded, schema=job.schemas[task_name]))
+        result.tables[task_name] = encode_rows(encoded, job.schemas[task_name])
         result.row_image_bytes[task_name] = [image_bytes(row) for row in encoded]
         result.image_slots += sum(len(row["images"]) for row in rows)
     result.image_digests = sorted({ctx.digest(png) for png in ctx.renders.values()})
