@@ -44,8 +44,9 @@ def _image_column(rows: list[dict], stored: pa.DataType) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), images, type=stored)
 
 
-def encode_rows(rows: list[dict], schema: pa.Schema) -> bytes:
-    """The IPC file of ``rows`` (Arrow form: images as {bytes, path} with no path) of ``schema``."""
+def encode_rows(rows: list[dict], schema: pa.Schema) -> pa.Buffer:
+    """The IPC file of ``rows`` (Arrow form: images as {bytes, path} with no path) of ``schema``,
+    in memory (not copied out into ``bytes``: it is written to a file, or pickled to the build)."""
     stored = _stored_schema(schema)
     others = pa.Table.from_pylist([{k: v for k, v in row.items() if k != IMAGES} for row in rows],
                                   schema=schema.remove(schema.get_field_index(IMAGES)))
@@ -54,7 +55,7 @@ def encode_rows(rows: list[dict], schema: pa.Schema) -> bytes:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, stored) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return sink.getvalue()
 
 
 def read_rows(path: Path, schema: pa.Schema, start: int, count: int) -> pa.Table:

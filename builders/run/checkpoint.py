@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import pyarrow as pa
+
 from .. import __version__
 from ..output.manifest import SOFTWARE
 
@@ -35,7 +37,7 @@ _CODE_SKIP = {"__pycache__", "sample_corpus"}
 @dataclass
 class ComplexResult:
     """A worker's answer for one complex: what the manifest needs, plus each task's rows as
-    the bytes of an Arrow IPC file (``row_files.encode_rows``; images embedded)."""
+    an Arrow IPC file in memory (``row_files.encode_rows``; images embedded)."""
 
     pdb_id: str
     split: str
@@ -44,7 +46,7 @@ class ComplexResult:
     image_digests: list[str] = field(default_factory=list)
     image_slots: int = 0
     row_image_bytes: dict[str, list[int]] = field(default_factory=dict)  # task -> PNG bytes of each row
-    tables: dict[str, bytes] = field(default_factory=dict)  # task -> Arrow IPC file bytes
+    tables: dict[str, pa.Buffer] = field(default_factory=dict)  # task -> Arrow IPC file
 
     def meta(self) -> dict:
         return {"pdb_id": self.pdb_id, "split": self.split, "skipped": self.skipped, "task_skips": self.task_skips,
