@@ -1,4 +1,4 @@
-"""Parquet writer options shared by dataset shards and build checkpoints.
+"""Parquet writer options of the dataset shards.
 
 * Every column is dictionary-encoded with no size limit on the dictionary, so identical PNGs
   within a row group (a complex's reference view recurs in many of its questions) are stored
@@ -41,12 +41,12 @@ def leaf_paths(schema: pa.Schema) -> list[str]:
     return [leaf for field in schema for leaf in walk(field.name, field.type)]
 
 
-def writer_options(schema: pa.Schema, compression: str = "snappy") -> dict:
+def writer_options(schema: pa.Schema) -> dict:
     """Keyword arguments for ``pq.ParquetWriter`` / ``pq.write_table``."""
     return {
         "use_dictionary": True,
         "dictionary_pagesize_limit": DICTIONARY_LIMIT,
-        "compression": {leaf: "none" if leaf == IMAGE_BYTES else compression for leaf in leaf_paths(schema)},
+        "compression": {leaf: "none" if leaf == IMAGE_BYTES else "snappy" for leaf in leaf_paths(schema)},
         "write_statistics": False,
         "data_page_size": PAGE_BYTES,
         "write_batch_size": 1,

@@ -5,8 +5,8 @@ Every column is stored as the dataset's schema has it, except the PNGs: ``images
 dictionary-encoded, so an image that recurs in a complex's questions (its reference views) is
 stored once. Reading maps the file instead of copying it in, and one cast expands the images into
 the dataset's schema for the Parquet writer. Parquet files in this role cost every image an
-encoding pass, a decoding pass and three more copies, about 0.6 s of a 17 s sample build
-(docs/rendering.md).
+encoding pass, a decoding pass and more copies: writing, reading and assembling the checkpoints of
+a sample build took ~1.0 s with them and ~0.6 s with these files (docs/rendering.md).
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ def encode_rows(rows: list[dict], schema: pa.Schema) -> pa.Buffer:
 
 
 def read_rows(path: Path, schema: pa.Schema, start: int, count: int) -> pa.Table:
-    """Rows ``start`` .. ``start + count`` of an :func:`encode_rows` file, in ``schema``."""
+    """Rows ``start`` .. ``start + count`` of an :func:`encode_rows` file, in ``schema``. Columns
+    other than the images may still point into the mapped file: on Windows it cannot be deleted
+    while the returned table lives (the shard writer drops each row group's table before the
+    build's folder is removed)."""
     with pa.memory_map(str(path)) as source:  # its buffers stay valid after the close
         table = pa.ipc.open_file(source).read_all()
     return table.slice(start, count).cast(schema)

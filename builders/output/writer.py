@@ -72,7 +72,7 @@ class SplitWriter:
 
     def add(self, row: dict, encoded: bool = False) -> None:
         """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
-        assert not self._pending_files, "rows and Parquet files cannot be mixed in one writer"
+        assert not self._pending_files, "rows and rows files cannot be mixed in one writer"
         encoded_row = row if encoded else self.features.encode_example(row)
         size = image_bytes(encoded_row)
         if self._group_full(size):
@@ -85,7 +85,7 @@ class SplitWriter:
         ``row_image_bytes`` holds each row's :func:`image_bytes`. Only (file, first row, count)
         is kept until a row group is full, so pending rows cost no memory: a build holds at most
         one row group's images at a time, not one per config/split."""
-        assert not self._pending, "rows and Parquet files cannot be mixed in one writer"
+        assert not self._pending, "rows and rows files cannot be mixed in one writer"
         path, start = Path(path), 0
         for index, size in enumerate(row_image_bytes):
             if self._group_full(size):

@@ -1,4 +1,5 @@
-"""The worker side of a build: one complex in, its rows for every task out (as Parquet bytes).
+"""The worker side of a build: one complex in, its rows for every task out (as Arrow IPC
+files in memory, ``output/row_files.py``).
 
 This module runs in every pool process and Dask worker, so it imports only what generating rows
 needs (tasks, renderer, RDKit, pyarrow) and never `datasets`, which would add ~110 MB to each

@@ -12,8 +12,9 @@ depend on them.
   garbage collector's sight (``gc.freeze``): they live as long as the process, and every full
   collection would otherwise walk them again.
 
-Called by the ``misi-bench build`` program and by its pool workers, never by the library nor by
-``main([...])`` called from Python: a caller's process, or a Dask worker's, is not ours to tune.
+Applied to the ``misi-bench build`` program and to the pool workers a local build starts (its own
+processes, also when ``build()`` is called from Python), never to the process that calls
+``build()`` or ``main([...])`` from Python, nor to a Dask worker: those are not ours to tune.
 """
 
 from __future__ import annotations

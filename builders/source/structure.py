@@ -42,7 +42,8 @@ class _AtomTable:
 
     @property
     def is_hydrogen(self) -> np.ndarray:
-        """Read-only mask, made once per ``elements`` array (tasks ask for it thousands of times)."""
+        """Read-only mask, made once per ``elements`` array (tasks ask for it thousands of times;
+        a complex's arrays are replaced, never modified in place)."""
         made_from, mask = self.__dict__.get("_hydrogen_mask", (None, None))
         if made_from is not self.elements:
             made_from, mask = self.elements, np.isin(self.elements, list(HYDROGEN_ELEMENTS))

@@ -34,16 +34,19 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 
 
 def _repeat_faults(mode: str) -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
     run = subprocess.run([sys.executable, "-c", RENDER_FAULTS, mode], capture_output=True, text=True, check=True,
-                         env={**os.environ, "MISI_BENCH_KERNEL": "numba"})
+                         env={**env, "MISI_BENCH_KERNEL": "numba"})
     return int(run.stdout.split()[-1])
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the thresholds are glibc's")
 def test_tuned_renders_reuse_freed_pages():
     pytest.importorskip("numba")
-    default, tuned = _repeat_faults("default"), _repeat_faults("tuned")
-    assert default > 2000, default  # glibc's own thresholds give the pages back between renders
+    default = _repeat_faults("default")
+    if default < 2000:  # e.g. transparent huge pages always on: too few faults to compare
+        pytest.skip(f"glibc's default thresholds cost only {default} page faults here")
+    tuned = _repeat_faults("tuned")
     assert tuned * 10 < default, (tuned, default)
 
 
