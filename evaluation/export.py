@@ -20,7 +20,6 @@ beside DIR and moved into place only when complete; an earlier export is replace
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Sequence
+
+from misi_bench.schema import image_digest
 
 from .chat import png_bytes, user_content
 from .runs import RunError, iter_rows, read_manifest
@@ -121,7 +122,7 @@ class _ImageStore:
         self._seen: set[str] = set()
 
     def path_of(self, png: bytes) -> str:
-        digest = hashlib.sha256(png).hexdigest()
+        digest = image_digest(png)
         relative = f"images/{digest[:2]}/{digest}.png"
         if digest not in self._seen:
             target = self.root / relative

@@ -6,6 +6,7 @@ from this package, so validation works offline and from an installed wheel.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +21,11 @@ def load(name: str) -> dict:
     """A schema file of this package by file name (``rotation.schema.json``) or task name."""
     file_name = name if name.endswith(".json") else f"{name}.schema.json"
     return json.loads(resources.files(__name__).joinpath(file_name).read_text(encoding="utf-8"))
+
+
+def image_digest(png: bytes) -> str:
+    """An image as the rows' JSON form and the manifest name it: the sha256 (hex) of its PNG."""
+    return hashlib.sha256(png).hexdigest()
 
 
 @lru_cache(maxsize=None)

@@ -3,7 +3,6 @@ it stays free of `datasets`."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from misi_bench import schema
@@ -36,11 +35,7 @@ def assemble(task: Task, ctx: ComplexContext, split: str, index: int, spec: Ques
     }
 
 
-def sha256_hex(png: bytes) -> str:
-    return hashlib.sha256(png).hexdigest()
-
-
-def json_form(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> dict:
+def json_form(row: dict, digest: Callable[[bytes], str] = schema.image_digest) -> dict:
     """The row as the schema describes it: each image given by its sha256 (``digest``: a cached
     one, e.g. ``ComplexContext.digest``)."""
     if "images" not in row:
@@ -52,7 +47,7 @@ def _png_bytes(image) -> bytes:
     return image["bytes"] if isinstance(image, dict) else image
 
 
-def schema_errors(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> list[str]:
+def schema_errors(row: dict, digest: Callable[[bytes], str] = schema.image_digest) -> list[str]:
     form = json_form(row, digest)
     errors = [f"{'/'.join(map(str, e.absolute_path)) or '<row>'}: {e.message}"
               for e in schema.validator(row["task"]).iter_errors(form)]
@@ -66,7 +61,7 @@ def schema_errors(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> lis
     return errors
 
 
-def validate(row: dict, digest: Callable[[bytes], str] = sha256_hex) -> None:
+def validate(row: dict, digest: Callable[[bytes], str] = schema.image_digest) -> None:
     errors = schema_errors(row, digest)
     if errors:
         raise RecordError(f"{row.get('id', '?')}: " + "; ".join(errors[:5]))

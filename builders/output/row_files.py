@@ -51,7 +51,7 @@ def encode_rows(rows: list[dict], schema: pa.Schema) -> pa.Buffer:
     others = pa.Table.from_pylist([{k: v for k, v in row.items() if k != IMAGES} for row in rows],
                                   schema=schema.remove(schema.get_field_index(IMAGES)))
     table = others.add_column(schema.get_field_index(IMAGES), stored.field(IMAGES),
-                              _image_column(rows, stored.field(IMAGES).type)).replace_schema_metadata(schema.metadata)
+                              _image_column(rows, stored.field(IMAGES).type))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, stored) as writer:
         writer.write_table(table)

@@ -5,12 +5,13 @@ else can be checked against it)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from PIL import Image
+
+from misi_bench.schema import image_digest
 
 from . import manifest as manifest_io
 from .row_assembly import schema_errors
@@ -58,7 +59,7 @@ class _ImageCheck:
         self.verdicts: dict[str, str | None] = {}
 
     def problem(self, png: bytes) -> str | None:
-        digest = hashlib.sha256(png).hexdigest()
+        digest = image_digest(png)
         if digest not in self.verdicts:
             self.verdicts[digest] = self._inspect(png)
         return self.verdicts[digest]

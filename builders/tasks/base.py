@@ -8,7 +8,6 @@ question text, answer, options, draws). Rendering, hashing, validation and writi
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from misi_bench.renderers import Scene, render_array, render_png
+from misi_bench.schema import image_digest
 from misi_bench.renderers.png import encode_png
 
 from .answers import AnswerKind, ChoiceAnswer
@@ -115,7 +115,7 @@ class ComplexContext:
         """sha256 (hex) of a PNG, computed once per PNG object."""
         known = self._digests.get(id(png))
         if known is None:
-            known = self._digests[id(png)] = (png, hashlib.sha256(png).hexdigest())
+            known = self._digests[id(png)] = (png, image_digest(png))
         return known[1]
 
     def partner(self, rng: np.random.Generator) -> Complex:
