@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .features import task_features
+from .features import yaml_features
 from ..tasks.answers import DEFAULT_CONFIG as METRICS
 from ..tasks.base import NAME_IMAGE_SCALE
 from .licence import LICENSE_NAME, PDBBIND_URL, write_license
@@ -67,7 +67,7 @@ def card_data(manifest: dict) -> DatasetCardData:
         sizes = {s: sum(shard["bytes"] for shard in per_split[s]["shards"]) for s in splits}
         infos.append({
             "config_name": task,
-            "features": task_features(task)._to_yaml_list(),
+            "features": yaml_features(task),
             "splits": [{"name": s, "num_bytes": sizes[s], "num_examples": per_split[s]["rows"]} for s in splits],
             "download_size": sum(sizes.values()),
             "dataset_size": sum(sizes.values()),

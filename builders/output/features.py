@@ -1,27 +1,40 @@
-"""`datasets` features of every config, derived from the JSON schemas in ``schema/``.
+"""The features of every config, derived from the JSON schemas in ``schema/``, in the three forms
+a build writes: the Arrow schema of the shards, the `datasets` feature metadata the shards carry,
+and the ``dataset_info`` features of the card's YAML header.
 
-The schemas are the single description of a row; the Arrow types follow from them: integer ->
-int32, number -> float64, boolean -> bool, string -> string, array -> list, object -> struct
-(properties in schema order).
+The schemas are the single description of a row; the types follow from them: integer -> int32,
+number -> float64, boolean -> bool, string -> string, array -> list, object -> struct
+(properties in schema order), and the images column is a list of `datasets` Images.
 
-Lists are written as plain Python lists (``[feature]``), which every `datasets` version reads as
-a list of that feature. ``datasets.Sequence({...})`` would not do: before `datasets` 4 it means a
-struct of lists, while our rows hold lists of structs (bonds, options, image scenes).
+A build writes all three itself instead of asking `datasets` for them: importing `datasets` (and
+the pandas it loads) costs a build process ~0.5 s, and the metadata `datasets` writes depends on
+its version (4 and later spell a list ``{"feature": …, "_type": "List"}``, earlier versions a JSON
+list), so shards built beside different `datasets` versions would differ. The metadata is written
+in the JSON-list spelling, which every `datasets` version reads as a list of that feature
+(``datasets.Sequence`` would not do: before `datasets` 4 it means a struct of lists, while our rows
+hold lists of structs). ``tests/builders/output/test_features.py`` checks each form against what
+the installed `datasets` makes of it.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
+
+import pyarrow as pa
 
 from misi_bench import schema
 
-if TYPE_CHECKING:  # imported where used: a command that fails early need not load `datasets`
+if TYPE_CHECKING:  # imported where used: a build never loads `datasets`
     import datasets
 
 COMMON_COLUMNS = ("id", "task", "split", "pdb_id", "images", "image_roles", "question", "answer",
                   "question_type", "options", "params")
 
 _SCALARS = {"integer": "int32", "number": "float64", "boolean": "bool", "string": "string"}
+_ARROW_SCALARS = {"int32": pa.int32(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
+IMAGE = {"_type": "Image"}  # a `datasets` Image (decoded on access), stored as {bytes, path}
+IMAGE_STORAGE = pa.struct([pa.field("bytes", pa.binary()), pa.field("path", pa.string())])
 
 
 def _resolve(node: dict) -> dict:
@@ -36,7 +49,8 @@ def _resolve(node: dict) -> dict:
 
 
 def feature_of(node: dict):
-    """The datasets feature for one JSON-schema node."""
+    """The feature of one JSON-schema node, as `datasets` serialises features: a dict of
+    features for a struct, a one-element list for a list, ``{"dtype": …, "_type": "Value"}``."""
     node = _resolve(node)
     kind = node.get("type")
     if kind == "object":
@@ -44,23 +58,62 @@ def feature_of(node: dict):
     if kind == "array":
         return [feature_of(node["items"])]
     if kind in _SCALARS:
-        from datasets import Value
-
-        return Value(_SCALARS[kind])
+        return {"dtype": _SCALARS[kind], "_type": "Value"}
     raise ValueError(f"schema node without a supported type: {node}")
 
 
-def task_features(task: str) -> datasets.Features:
-    import datasets
-
+def task_feature_dict(task: str) -> dict:
+    """Column -> feature (serialised form) of a config's rows, in column order."""
     row_schema = schema.load("row")
     task_schema = schema.load(task)
     features = {}
     for column in COMMON_COLUMNS:
         if column == "images":
-            features[column] = [datasets.Image()]
+            features[column] = [IMAGE]
         elif column == "params":
             features[column] = feature_of(task_schema["properties"]["params"])
         else:
             features[column] = feature_of(row_schema["properties"][column])
-    return datasets.Features(features)
+    return features
+
+
+def _arrow_type(feature) -> pa.DataType:
+    if isinstance(feature, list):
+        return pa.list_(_arrow_type(feature[0]))
+    if feature.get("_type") == "Value":
+        return _ARROW_SCALARS[feature["dtype"]]
+    if feature == IMAGE:
+        return IMAGE_STORAGE
+    return pa.struct([pa.field(name, _arrow_type(child)) for name, child in feature.items()])
+
+
+def task_schema(task: str) -> pa.Schema:
+    """The Arrow schema of a config's shards, with the feature metadata `datasets` reads back
+    (under ``huggingface``, as `datasets` itself stores it)."""
+    features = task_feature_dict(task)
+    metadata = {"huggingface": json.dumps({"info": {"features": features}})}
+    return pa.schema([pa.field(name, _arrow_type(feature)) for name, feature in features.items()], metadata=metadata)
+
+
+def _yaml_feature(feature) -> dict:
+    """One feature as the card's YAML lists it (the short forms `datasets` writes there)."""
+    if isinstance(feature, list):
+        inner = _yaml_feature(feature[0])
+        return {"list": inner.get("dtype", inner.get("struct", inner))}
+    if feature.get("_type") == "Value":
+        return {"dtype": feature["dtype"]}
+    if feature == IMAGE:
+        return {"dtype": "image"}
+    return {"struct": [{"name": name, **_yaml_feature(child)} for name, child in feature.items()]}
+
+
+def yaml_features(task: str) -> list[dict]:
+    """The ``features`` of a config's ``dataset_info`` in the card."""
+    return [{"name": name, **_yaml_feature(feature)} for name, feature in task_feature_dict(task).items()]
+
+
+def task_features(task: str) -> datasets.Features:
+    """The config's `datasets` Features (what ``load_dataset`` gives the rows)."""
+    import datasets
+
+    return datasets.Features.from_dict(task_feature_dict(task))

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .features import task_features
+from .features import task_schema
 from ..rng import question_rng
 from .writer import ShardInfo, SplitWriter
 
@@ -27,12 +27,12 @@ def write_tiny(out: Path, task: str, test_shards: list[ShardInfo], seed: int, co
     paths = [out / shard.path for shard in test_shards]
     test_ids = [i for path in paths for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
     chosen = pa.array(tiny_ids(test_ids, task, seed, count), pa.string())
-    writer = SplitWriter(out, task, "tiny", task_features(task))
+    writer = SplitWriter(out, task, "tiny", task_schema(task))
     for path in paths:
         parquet = pq.ParquetFile(path)
         for group in range(parquet.num_row_groups):
             rows = parquet.read_row_group(group)
             chosen_rows = rows.filter(pc.is_in(rows.column("id"), value_set=chosen))  # only these become Python
             for row in chosen_rows.to_pylist():
-                writer.add({**row, "split": "tiny"}, encoded=True)
+                writer.add({**row, "split": "tiny"})
     return writer.close()

@@ -1,10 +1,10 @@
 """Parquet shards per config and split, written atomically.
 
-Rows are encoded with the config's `datasets` features (images embedded as bytes) and written in
-row groups of at most ``ROWS_PER_GROUP`` rows and ``MAX_GROUP_IMAGE_BYTES`` of images (rows
-always in order, a group closed by the first row that does not fit) to a temporary file; a shard
-is renamed to its final ``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole split is
-complete, so an interrupted build never leaves a shard that looks finished.
+Rows in Arrow form (images embedded as bytes) of the config's schema (``features.task_schema``)
+are written in row groups of at most ``ROWS_PER_GROUP`` rows and ``MAX_GROUP_IMAGE_BYTES`` of
+images (rows always in order, a group closed by the first row that does not fit) to a temporary
+file; a shard is renamed to its final ``<split>-NNNNN-of-NNNNN.parquet`` name only when the whole
+split is complete, so an interrupted build never leaves a shard that looks finished.
 """
 
 from __future__ import annotations
@@ -13,16 +13,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .parquet_layout import image_bytes, writer_options
 from .row_files import read_rows
-
-if TYPE_CHECKING:
-    import datasets
 
 ROWS_PER_GROUP = 100
 # Rows of the composite tasks carry 8-11 images (~1.3 MB): 100 of them would make a row group of
@@ -53,14 +48,13 @@ def file_sha256(path: Path) -> str:
 class SplitWriter:
     """Streams the rows of one config/split into one or more Parquet shards."""
 
-    def __init__(self, out_dir: Path, config: str, split: str, features: datasets.Features,
+    def __init__(self, out_dir: Path, config: str, split: str, schema: pa.Schema,
                  max_group_bytes: int = MAX_GROUP_IMAGE_BYTES):
         self.out_dir = Path(out_dir)
         self.folder = self.out_dir / "data" / config
         self.folder.mkdir(parents=True, exist_ok=True)
         self.split = split
-        self.features = features
-        self.schema = features.arrow_schema
+        self.schema = schema
         self.max_group_bytes = max_group_bytes
         self._pending: list[dict] = []
         self._pending_files: list[tuple[Path, int, int]] = []  # (rows file, first row, rows)
@@ -70,15 +64,14 @@ class SplitWriter:
         self._writer: pq.ParquetWriter | None = None
         self._rows_in_part = 0
 
-    def add(self, row: dict, encoded: bool = False) -> None:
-        """Add a row (``encoded``: already in Arrow form, e.g. read back from a shard)."""
+    def add(self, row: dict) -> None:
+        """Add a row in Arrow form (images as {bytes, path}), e.g. read back from a shard."""
         assert not self._pending_files, "rows and rows files cannot be mixed in one writer"
-        encoded_row = row if encoded else self.features.encode_example(row)
-        size = image_bytes(encoded_row)
+        size = image_bytes(row)
         if self._group_full(size):
             self._flush()
         self._count(size)
-        self._pending.append(encoded_row)
+        self._pending.append(row)
 
     def add_file(self, path: Path, row_image_bytes: list[int]) -> None:
         """Add every row of a rows file (``row_files``) of this writer's schema (a build checkpoint);

@@ -32,7 +32,7 @@ from ..output import card, manifest
 from ..output.folder_rules import OutputFolderError, install, owned_files, resolve_target
 from .checkpoint import CheckpointStore, build_key
 from .executors import EXECUTORS, ExecutorError, completed_results, open_executor
-from ..output.features import task_features
+from ..output.features import task_schema
 from .generate import Job, TaskSkip, complex_result, init_worker
 from ..source.pdbbind import SkippedEntry
 from .sharding import shard_ids
@@ -226,12 +226,12 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: Sim
     if config.progress and len(todo) < len(mine):
         tqdm.write(f"resuming: {len(mine) - len(todo)} of {len(mine)} complexes already built", file=sys.stderr)
     writers = {
-        (task, split): SplitWriter(out, task, split, task_features(task))
+        (task, split): SplitWriter(out, task, split, task_schema(task))
         for task in config.tasks
         for split in config.splits
     }
     job = Job(key, config.seed, config.image_size, tuple(config.tasks),
-              {task: task_features(task).arrow_schema for task in config.tasks}, entries, splits, split_ids,
+              {task: task_schema(task) for task in config.tasks}, entries, splits, split_ids,
               checkpoints=store.folder if config.executor == "local" else None, build_pid=os.getpid())
     written = 0  # complexes of `mine` handed to the writers, always in sorted id order
     with _results_as_completed(config, job, todo) as results, \

@@ -18,10 +18,8 @@ back through the scheduler; only the build machine writes files), and should run
 
 from __future__ import annotations
 
-import importlib.abc
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -81,27 +79,12 @@ def _dask_wait(client):
 
 
 def _pool_worker_init(parent_pid: int, init: Callable, job) -> None:
-    """A local pool worker: end with the build process (orphan_guard.py), keep pandas out, set
-    the job up, then tune the process (tuning.py).
-
-    pyarrow imports pandas, when it is installed, only to ask whether the values it converts are
-    pandas objects; a worker hands it plain lists, and pandas would add ~41 MiB to every worker.
-    Here ``import pandas`` fails, so pyarrow goes on without it. Only in our own pool: a Dask
+    """A local pool worker: end with the build process (orphan_guard.py), set the job up, then
+    tune the process (tuning.py: among others, pandas is kept out). Only in our own pool: a Dask
     worker's process is not ours to change."""
     exit_with_parent(parent_pid)
-    if "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _NoPandas())
     init(job)
     tune_build_process()
-
-
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Makes ``import pandas`` raise ModuleNotFoundError."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] == "pandas":
-            raise ModuleNotFoundError("pandas is not loaded in misi-bench build workers", name=name)
-        return None
 
 
 _initialized_key = None

@@ -3,8 +3,8 @@ files in memory, ``output/row_files.py``).
 
 This module runs in every pool process and Dask worker, so it imports only what generating rows
 needs (tasks, renderer, RDKit, pyarrow) and never `datasets`, which would add ~110 MB to each
-worker. Rows are turned into Arrow with the task's schema, computed once by the build process
-from the `datasets` features and handed over in the :class:`Job`.
+worker. Rows are turned into Arrow with the task's schema (``output/features.py``), computed
+once by the build process and handed over in the :class:`Job`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Job:
     seed: int
     image_size: int
     tasks: tuple[str, ...]
-    schemas: dict[str, pa.Schema]  # task -> Arrow schema of its `datasets` features
+    schemas: dict[str, pa.Schema]  # task -> Arrow schema of its shards (features.task_schema)
     entries: dict
     splits: dict[str, str]
     split_ids: dict[str, tuple[str, ...]]

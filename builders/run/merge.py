@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from ..output import card, manifest
 from .build import TINY_PER_TASK, BuildError, BuildStats, claim_output
 from ..output.folder_rules import OutputFolderError, install
-from ..output.features import task_features
+from ..output.features import task_schema
 from .generate import TaskSkip
 from ..source.pdbbind import SkippedEntry
 from ..output.tiny import write_tiny
@@ -102,10 +102,10 @@ def _merge_into(shards: list[tuple[Path, dict]], out: Path) -> dict:
     infos = {task: {} for task in tasks}
     for task in tasks:
         for split in params["splits"]:
-            writer = SplitWriter(out, task, split, task_features(task))
+            writer = SplitWriter(out, task, split, task_schema(task))
             streams = [_rows(folder, data["configs"][task][split]["shards"]) for folder, data in shards]
             for row in heapq.merge(*streams, key=lambda row: row["pdb_id"]):
-                writer.add(row, encoded=True)
+                writer.add(row)
             infos[task][split] = writer.close()
         if "test" in params["splits"]:
             infos[task]["tiny"] = write_tiny(out, task, infos[task]["test"], params["seed"], TINY_PER_TASK)

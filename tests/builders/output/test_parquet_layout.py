@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from misi_bench.builders.output.features import task_features
+from misi_bench.builders.output.features import task_schema
 from misi_bench.builders.output.parquet_layout import IMAGE_BYTES, image_bytes, writer_options
 from misi_bench.builders.output.row_files import encode_rows
 from misi_bench.builders.output.writer import ROWS_PER_GROUP, SplitWriter
@@ -71,12 +71,12 @@ def _expected_groups(sizes: list[int], cap: int) -> list[int]:
 
 
 def _shard(folder, rows_or_files, cap: int, from_files: bool) -> tuple[bytes, list[int]]:
-    writer = SplitWriter(folder, "translation", "train", task_features("translation"), max_group_bytes=cap)
+    writer = SplitWriter(folder, "translation", "train", task_schema("translation"), max_group_bytes=cap)
     for item in rows_or_files:
         if from_files:
             writer.add_file(*item)
         else:
-            writer.add(item, encoded=True)
+            writer.add(item)
     [shard] = writer.close()
     path = folder / shard.path
     meta = pq.ParquetFile(path).metadata
@@ -108,7 +108,7 @@ def test_build_workers_do_not_import_datasets(sample_entries):
     """Pool workers unpickle a Job and import the worker module; `datasets` would cost each ~110 MB."""
     from misi_bench.builders.run.generate import Job
 
-    job = Job("key", 0, 96, ("translation",), {"translation": task_features("translation").arrow_schema},
+    job = Job("key", 0, 96, ("translation",), {"translation": task_schema("translation")},
               {e.pdb_id: e for e in sample_entries}, {}, {})
     script = ("import pickle, sys; job = pickle.loads(sys.stdin.buffer.read()); "
               "import misi_bench.builders.run.generate, misi_bench.builders.tasks; "

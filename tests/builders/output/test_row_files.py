@@ -49,13 +49,13 @@ def test_a_shared_image_is_stored_once(rotation_rows, tmp_path):
 def test_a_complex_checkpoint_stores_each_distinct_image_once(sample_entries):
     """The build's own rows: a task's repeated reference views come out as one stored PNG each
     (the dedupe relies on a complex's renders handing out one bytes object per image)."""
-    from misi_bench.builders.output.features import task_features
+    from misi_bench.builders.output.features import task_schema
     from misi_bench.builders.run import generate
 
     task = "translation"
     entries = {entry.pdb_id: entry for entry in sample_entries}
     pdb_id = sorted(entries)[0]
-    job = generate.Job("key", 0, 96, (task,), {task: task_features(task).arrow_schema}, entries,
+    job = generate.Job("key", 0, 96, (task,), {task: task_schema(task)}, entries,
                        {pdb_id: "train"}, {"train": (pdb_id,)})
     generate.init_worker(job)
     result = generate.complex_result(pdb_id)

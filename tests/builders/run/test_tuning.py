@@ -1,5 +1,6 @@
 """Build-process tuning (builders/run/tuning.py): the pages a render frees are reused by the next
-one, and only the misi-bench program itself is tuned, not a caller of ``main([...])``."""
+one, pandas stays out, and only the misi-bench program itself is tuned, not a caller of
+``main([...])``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 
 import pytest
 from misi_bench.builders.commands.main import main
+from misi_bench.builders.run.tuning import _NoPandas
 
 # Renders four scenes once, then three times more, and prints the minor page faults of the
 # repeats (tuned first when argv[1] == "tuned").
@@ -57,14 +59,18 @@ def test_main_called_from_python_leaves_the_process_alone(tmp_path):
     gc.unfreeze()
     assert main([*BUILD, "--out", str(tmp_path / "out")]) == 0
     assert gc.get_freeze_count() == 0
+    assert not any(isinstance(finder, _NoPandas) for finder in sys.meta_path)
     assert (tmp_path / "out" / "manifest.json").is_file()
 
 
 def test_the_program_tunes_itself(tmp_path):
-    """``main()`` reading the command line, as the console script and ``python -m`` call it."""
+    """``main()`` reading the command line, as the console script and ``python -m`` call it: its
+    objects are frozen, and a whole one-worker build loads neither `datasets` nor pandas."""
     script = ("import gc, sys; from misi_bench.builders.commands.main import main; "
-              f"sys.argv = ['misi-bench', *{BUILD!r}, '--out', sys.argv[1]]; "
-              "assert main() == 0; print(gc.get_freeze_count())")
+              f"sys.argv = ['misi-bench', *{BUILD!r}, '--workers', '1', '--out', sys.argv[1]]; "
+              "assert main() == 0; print(gc.get_freeze_count(), 'datasets' in sys.modules, 'pandas' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], capture_output=True, text=True, check=True)
-    assert int(run.stdout.split()[-1]) > 10_000  # the modules a build imports
+    frozen, datasets_loaded, pandas_loaded = run.stdout.split()[-3:]
+    assert int(frozen) > 10_000  # the modules a build imports
+    assert (datasets_loaded, pandas_loaded) == ("False", "False")
     assert (tmp_path / "out" / "manifest.json").is_file()
