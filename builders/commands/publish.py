@@ -1,7 +1,7 @@
 """Command layer of ``misi-bench merge``, ``push`` and ``gallery``: arguments, messages, exit codes.
 
-The implementations are imported when their command runs (they pull in ``datasets``), so the
-other commands start fast."""
+The implementations are imported when their command runs (they pull in pyarrow, the tasks and
+huggingface_hub), so the other commands start fast."""
 
 from __future__ import annotations
 

@@ -17,7 +17,9 @@ from .folder_rules import Owner
 
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
-SOFTWARE = ("datasets", "numpy", "pillow", "pyarrow", "rdkit")
+# the libraries whose versions can change a build's bytes (huggingface_hub writes the card's YAML;
+# `datasets` is not among them: output/features.py writes what it would)
+SOFTWARE = ("huggingface-hub", "numpy", "pillow", "pyarrow", "rdkit")
 
 
 def make_manifest(config, stats, shards: dict) -> dict:

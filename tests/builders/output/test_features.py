@@ -1,7 +1,7 @@
 """The features a build writes without `datasets` (builders/output/features.py) are what the
 installed `datasets` makes of them: the same Arrow types, the same features read back from a
-shard's metadata, the same YAML in the card. CI runs this with `datasets` 5 and with the lowest
-admitted version (2.14)."""
+shard's metadata, the same YAML in the card. CI runs this with the current `datasets` and with the
+lowest admitted version (2.14)."""
 
 from __future__ import annotations
 
@@ -26,10 +26,21 @@ def _hand_written_translation_features() -> datasets.Features:
     })
 
 
-def test_translation_features_are_the_hand_written_ones():
+def _hand_written_pocket_ligand_params() -> dict:
+    """The pocket-ligand config's params, a list of structs among them."""
+    text, integer = datasets.Value("string"), datasets.Value("int32")
+    bond = {"chain": text, "res_name": text, "res_number": integer, "icode": text, "res_atom": text,
+            "ligand_atom": text, "donor": text, "distance": datasets.Value("float64")}
+    return {"bonds": [bond], "scenes": [text]}
+
+
+def test_features_are_the_hand_written_ones():
     expected = _hand_written_translation_features()
     assert task_features("translation") == expected
     assert task_schema("translation").remove_metadata() == expected.arrow_schema.remove_metadata()
+    pocket = datasets.Features({**expected, "params": _hand_written_pocket_ligand_params()})
+    assert task_features("pocket_ligand_interaction") == pocket
+    assert task_schema("pocket_ligand_interaction").remove_metadata() == pocket.arrow_schema.remove_metadata()
 
 
 @pytest.mark.parametrize("task", sorted(TASKS))

@@ -10,9 +10,11 @@ import shutil
 from collections import Counter
 
 import datasets
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
+from misi_bench.builders.output.features import task_features, task_schema
 from misi_bench.builders.run.build import BuildConfig, build
 from misi_bench.builders.source.hbonds import find_hbonds
 from misi_bench.builders.source.pdbbind import sample_corpus_dir
@@ -239,3 +241,10 @@ def test_load_dataset_every_config(all_configs, config):
     row = ds["test"][0]
     assert row["task"] == config and all(isinstance(img, Image.Image) for img in row["images"])
     assert len(row["images"]) == len(row["image_roles"]) == len(row["params"]["scenes"])
+    # the features come from the card's YAML here; every shard's own metadata must say the same
+    expected_features = task_features(config)
+    assert all(ds[split].features == expected_features for split in expected)
+    for shard in sorted((out / "data" / config).glob("*.parquet")):
+        schema = pq.read_schema(shard)
+        assert schema.metadata[b"huggingface"] == task_schema(config).metadata[b"huggingface"], shard.name
+        assert datasets.Features.from_arrow_schema(schema) == expected_features, shard.name
