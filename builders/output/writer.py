@@ -13,6 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 

@@ -225,13 +225,13 @@ def _build_into(config: BuildConfig, out: Path, checkpoints: Path, progress: Sim
     todo = [i for i in mine if i not in finished]
     if config.progress and len(todo) < len(mine):
         tqdm.write(f"resuming: {len(mine) - len(todo)} of {len(mine)} complexes already built", file=sys.stderr)
+    schemas = {task: task_schema(task) for task in config.tasks}
     writers = {
-        (task, split): SplitWriter(out, task, split, task_schema(task))
+        (task, split): SplitWriter(out, task, split, schemas[task])
         for task in config.tasks
         for split in config.splits
     }
-    job = Job(key, config.seed, config.image_size, tuple(config.tasks),
-              {task: task_schema(task) for task in config.tasks}, entries, splits, split_ids,
+    job = Job(key, config.seed, config.image_size, tuple(config.tasks), schemas, entries, splits, split_ids,
               checkpoints=store.folder if config.executor == "local" else None, build_pid=os.getpid())
     written = 0  # complexes of `mine` handed to the writers, always in sorted id order
     with _results_as_completed(config, job, todo) as results, \

@@ -3,8 +3,9 @@
 A build works in a sibling folder of its output named from the output path
 (``OUT`` -> ``.OUT.building/``). Each finished complex is saved there as a small folder
 ``checkpoints/<key>/<pdb_id>/`` holding ``meta.json`` (split, skip reasons, image digests, row
-sizes) and one Arrow IPC file of encoded rows per task (``output/row_files.py``). The folder is written under a temporary
-name and renamed when complete, so a complex is either fully checkpointed or absent; no pickle.
+sizes) and one Arrow IPC file of encoded rows per task (``output/row_files.py``). The folder is
+written under a temporary name and renamed when complete, so a complex is either fully
+checkpointed or absent; no pickle.
 
 ``key`` is a hash of everything a complex's rows depend on: builder version and source code,
 library versions, seed, image size, tasks, splits, the split of every complex and the checksum of
